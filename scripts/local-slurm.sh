@@ -1,0 +1,368 @@
+#!/usr/bin/env bash
+# A real single-node Slurm 24.11 on this machine, for tests and the examples.
+#
+#   scripts/local-slurm.sh up              build the Debian trixie root if needed, start what is down
+#   scripts/local-slurm.sh down            stop what this script started (by recorded pid), unmount
+#   scripts/local-slurm.sh status          which daemons run, and where slurmrestd listens
+#   scripts/local-slurm.sh token USER [S]  print a JWT for USER (lifespan S seconds, default 1800)
+#   scripts/local-slurm.sh env             print the cluster's connection facts (KEY=VALUE)
+#
+# The daemons (MariaDB, slurmdbd, slurmctld, slurmd, slurmrestd) run chrooted in a Debian trixie
+# root made with debootstrap: Debian 12's own Slurm (22.05) has no v0.0.40 data parser. They share
+# the host's network; slurmrestd listens on 127.0.0.1 only.
+#
+# Settings (environment):
+#   RINGRIFT_SLURM_HOME   where the root, the shared directory and pid files live
+#                         (default /var/lib/ringrift-slurm)
+#   SLURMRESTD_PORT       slurmrestd's port on 127.0.0.1 (default 6820)
+#   RINGRIFT_SLURM_USER   the unprivileged user whose jobs run (default ringrift)
+#   SLURM_MIN_JOB_AGE     seconds a finished job stays in slurmctld (default 30)
+set -euo pipefail
+
+PROJECT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CONF_SRC="$PROJECT_DIR/config/local-cluster"
+
+HOME_DIR=${RINGRIFT_SLURM_HOME:-/var/lib/ringrift-slurm}
+ROOT="$HOME_DIR/root"
+SHARED="$HOME_DIR/shared"        # bind-mounted at the same path inside the root
+RUN="$HOME_DIR/run"              # pid files and the mounts this script made
+ENV_FILE="$HOME_DIR/cluster.env"
+LOGS="$ROOT/var/log/slurm"
+
+REST_PORT=${SLURMRESTD_PORT:-6820}
+JOB_USER=${RINGRIFT_SLURM_USER:-ringrift}
+JOB_UID=4242
+REST_USER=slurmrest
+REST_UID=4243
+ACCOUNT=ringrift
+CLUSTER=ringrift-local
+CTLD_PORT=6817
+SLURMD_PORT=6818
+DBD_PORT=6819
+DB_PORT=33061
+MIN_JOB_AGE=${SLURM_MIN_JOB_AGE:-30}
+NODE_CPUS=8
+NODE_MEMORY_MB=16000
+
+PACKAGES=slurmctld,slurmd,slurmrestd,slurm-client,slurm-wlm-jwt-plugin,slurmdbd,mariadb-server
+ROOT_MARKER="$ROOT/.ringrift-root"     # written last by a debootstrap that finished
+DAEMONS=(mariadb slurmdbd slurmctld slurmd slurmrestd)
+
+log() { printf '[local-slurm] %s\n' "$*" >&2; }
+die() { printf '[local-slurm] ERROR: %s\n' "$*" >&2; exit 1; }
+
+in_root() { env -u SLURM_JWT chroot "$ROOT" "$@"; }
+
+require_root() {
+  [ "$(id -u)" = 0 ] || die "this must run as root: it uses debootstrap, chroot, mount and mknod. Run it with sudo, or on a machine where you are root."
+}
+
+# ---------------------------------------------------------------- the Debian root
+
+root_is_valid() {
+  [ -f "$ROOT_MARKER" ] && [ "$(cat "$ROOT_MARKER")" = "$PACKAGES" ] || return 1
+  local bin
+  for bin in slurmctld slurmd slurmdbd slurmrestd mariadbd; do
+    # /usr/sbin/slurmctld is a symlink into /etc/alternatives: test it from inside the root.
+    in_root test -x "/usr/sbin/$bin" || return 1
+  done
+  in_root test -x /usr/bin/sacctmgr && in_root test -x /usr/bin/scontrol
+}
+
+ensure_root() {
+  if root_is_valid; then
+    log "reusing the Debian trixie root at $ROOT"
+    return
+  fi
+  if ! command -v debootstrap >/dev/null 2>&1; then
+    log "installing debootstrap"
+    if ! { apt-get update -qq && apt-get install -y -qq debootstrap; } >"$HOME_DIR/apt.log" 2>&1; then
+      die "could not install debootstrap with apt-get (see $HOME_DIR/apt.log). This script needs Debian's package registry: check that apt-get works here."
+    fi
+  fi
+  local building="$HOME_DIR/root.building"
+  umount_all_under "$building"
+  rm -rf "$building"
+  log "building a Debian trixie root with Slurm 24.11 at $ROOT (about 2 minutes; log: $HOME_DIR/debootstrap.log)"
+  if ! debootstrap --variant=minbase --include="$PACKAGES" trixie "$building" >"$HOME_DIR/debootstrap.log" 2>&1; then
+    tail -n 5 "$HOME_DIR/debootstrap.log" >&2 || true
+    die "debootstrap of Debian trixie failed (full log: $HOME_DIR/debootstrap.log). It downloads Debian's packages: check that this machine reaches Debian's package registry."
+  fi
+  echo "$PACKAGES" >"$building/.ringrift-root"
+  umount_all_under "$ROOT"
+  rm -rf "$ROOT"
+  mv "$building" "$ROOT"
+  root_is_valid || die "the new root at $ROOT has no Slurm binaries; see $HOME_DIR/debootstrap.log"
+}
+
+# ---------------------------------------------------------------- mounts
+
+umount_all_under() {
+  local dir=$1 m
+  [ -d "$dir" ] || return 0
+  # deepest first
+  for m in $(awk -v d="$dir" '$2 == d || index($2, d "/") == 1 {print $2}' /proc/mounts | sort -r); do
+    umount -l "$m" 2>/dev/null || true
+  done
+}
+
+bind_mount() {
+  local src=$1 dst=$2
+  mkdir -p "$dst"
+  if ! mountpoint -q "$dst"; then
+    mount --bind "$src" "$dst"
+    echo "$dst" >>"$RUN/mounts"
+  fi
+}
+
+ensure_mounts() {
+  bind_mount /proc "$ROOT/proc"
+  bind_mount /dev "$ROOT/dev"
+  bind_mount /sys "$ROOT/sys"
+  bind_mount "$SHARED" "$ROOT$SHARED"
+}
+
+# ---------------------------------------------------------------- configuration
+
+render() { # template -> destination, filling @NAME@ placeholders
+  sed -e "s|@CLUSTER@|$CLUSTER|g" -e "s|@CTLD_PORT@|$CTLD_PORT|g" -e "s|@SLURMD_PORT@|$SLURMD_PORT|g" \
+      -e "s|@DBD_PORT@|$DBD_PORT|g" -e "s|@DB_PORT@|$DB_PORT|g" -e "s|@DB_PASSWORD@|$DB_PASSWORD|g" \
+      -e "s|@MIN_JOB_AGE@|$MIN_JOB_AGE|g" -e "s|@NODE_CPUS@|$NODE_CPUS|g" \
+      -e "s|@NODE_MEMORY_MB@|$NODE_MEMORY_MB|g" "$1" >"$2"
+}
+
+random_key() { # file bytes
+  [ -s "$1" ] || head -c "$2" /dev/urandom >"$1"
+  chmod 600 "$1"
+}
+
+ensure_config() {
+  mkdir -p "$ROOT/etc/slurm" "$ROOT/var/spool/slurmctld" "$ROOT/var/spool/slurmd" "$LOGS" \
+           "$ROOT/run/slurm" "$ROOT/run/mysqld" "$ROOT/var/lib/fakegpu" "$SHARED" "$RUN"
+  cp /etc/hosts "$ROOT/etc/hosts"
+
+  random_key "$ROOT/etc/slurm/slurm.key" 1024
+  random_key "$ROOT/etc/slurm/jwt_hs256.key" 64
+  [ -s "$ROOT/etc/slurm/.dbpass" ] || head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$ROOT/etc/slurm/.dbpass"
+  chmod 600 "$ROOT/etc/slurm/.dbpass"
+  DB_PASSWORD=$(cat "$ROOT/etc/slurm/.dbpass")
+
+  render "$CONF_SRC/slurm.conf.in" "$ROOT/etc/slurm/slurm.conf"
+  render "$CONF_SRC/slurmdbd.conf.in" "$ROOT/etc/slurm/slurmdbd.conf"
+  chmod 600 "$ROOT/etc/slurm/slurmdbd.conf"
+  cp "$CONF_SRC/cgroup.conf" "$CONF_SRC/gres.conf" "$ROOT/etc/slurm/"
+
+  local i
+  for i in 0 1 2 3; do
+    [ -c "$ROOT/var/lib/fakegpu/nvidia$i" ] || { rm -f "$ROOT/var/lib/fakegpu/nvidia$i"; mknod "$ROOT/var/lib/fakegpu/nvidia$i" c 1 3; }
+  done
+
+  in_root id "$JOB_USER" >/dev/null 2>&1 || in_root useradd -u "$JOB_UID" -m -s /bin/bash "$JOB_USER"
+  in_root id "$REST_USER" >/dev/null 2>&1 || in_root useradd -u "$REST_UID" -M -s /usr/sbin/nologin "$REST_USER"
+  chown "$(in_root id -u "$JOB_USER"):$(in_root id -g "$JOB_USER")" "$SHARED"
+  chmod 0775 "$SHARED"
+  chown "$(in_root id -u mysql):$(in_root id -g mysql)" "$ROOT/run/mysqld"
+}
+
+# ---------------------------------------------------------------- processes
+
+pid_of() { [ -s "$RUN/$1.pid" ] && cat "$RUN/$1.pid"; }
+
+is_running() {
+  local pid
+  pid=$(pid_of "$1") || return 1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+start_daemon() { # name logfile command... ; runs chrooted in the background, records its pid
+  local name=$1 logfile=$2; shift 2
+  setsid "$@" >>"$logfile" 2>&1 </dev/null &
+  echo $! >"$RUN/$name.pid"
+}
+
+wait_for() { # description seconds command...
+  local what=$1 secs=$2 i; shift 2
+  for ((i = 0; i < secs * 4; i++)); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.25
+  done
+  return 1
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# root logs in over the socket (unix_socket auth); slurmdbd uses TCP with its own password
+db() { in_root mariadb --socket=/run/mysqld/mysqld.sock -u root "$@"; }
+
+start_mariadb() {
+  if ! is_running mariadb; then
+    log "starting MariaDB on 127.0.0.1:$DB_PORT"
+    start_daemon mariadb "$LOGS/mariadb.log" chroot "$ROOT" /usr/sbin/mariadbd --user=mysql \
+      --bind-address=127.0.0.1 --port="$DB_PORT" --socket=/run/mysqld/mysqld.sock \
+      --pid-file=/run/mysqld/mysqld.pid
+  fi
+  wait_for "MariaDB" 60 db -e 'SELECT 1' || die "MariaDB did not start; see $LOGS/mariadb.log"
+  db -e "CREATE DATABASE IF NOT EXISTS slurm_acct_db;
+         CREATE USER IF NOT EXISTS 'slurm'@'127.0.0.1' IDENTIFIED BY '$DB_PASSWORD';
+         CREATE USER IF NOT EXISTS 'slurm'@'localhost' IDENTIFIED BY '$DB_PASSWORD';
+         ALTER USER 'slurm'@'127.0.0.1' IDENTIFIED BY '$DB_PASSWORD';
+         ALTER USER 'slurm'@'localhost' IDENTIFIED BY '$DB_PASSWORD';
+         GRANT ALL ON slurm_acct_db.* TO 'slurm'@'127.0.0.1';
+         GRANT ALL ON slurm_acct_db.* TO 'slurm'@'localhost';"
+}
+
+start_slurmdbd() {
+  if ! is_running slurmdbd; then
+    log "starting slurmdbd"
+    start_daemon slurmdbd "$LOGS/slurmdbd.out" chroot "$ROOT" /usr/sbin/slurmdbd -D
+  fi
+  wait_for "slurmdbd" 60 in_root sacctmgr -n list cluster || die "slurmdbd did not answer; see $LOGS/slurmdbd.log"
+}
+
+ensure_accounting() {
+  # Before slurmctld's first start: a slurmctld started without its cluster in slurmdbd leaves
+  # a cluster id in StateSaveLocation that slurmdbd later rejects (CLUSTER ID MISMATCH).
+  if ! in_root sacctmgr -n -P list cluster format=cluster | grep -qx "$CLUSTER"; then
+    log "registering cluster $CLUSTER in slurmdbd (fresh slurmctld state)"
+    rm -rf "$ROOT/var/spool/slurmctld" && mkdir -p "$ROOT/var/spool/slurmctld"
+    in_root sacctmgr -i add cluster "$CLUSTER" >/dev/null
+  fi
+  in_root sacctmgr -n -P list account "$ACCOUNT" format=account | grep -qx "$ACCOUNT" ||
+    in_root sacctmgr -i add account "$ACCOUNT" cluster="$CLUSTER" description="RingRift training loop" organization=ringrift >/dev/null
+  local user
+  for user in "$JOB_USER" root; do
+    in_root sacctmgr -n -P list association cluster="$CLUSTER" account="$ACCOUNT" user="$user" format=user | grep -qx "$user" ||
+      in_root sacctmgr -i add user "$user" account="$ACCOUNT" cluster="$CLUSTER" defaultaccount="$ACCOUNT" >/dev/null
+  done
+}
+
+start_slurmctld() {
+  if ! is_running slurmctld; then
+    log "starting slurmctld"
+    start_daemon slurmctld "$LOGS/slurmctld.out" chroot "$ROOT" /usr/sbin/slurmctld -D
+  fi
+  wait_for "slurmctld" 60 in_root scontrol ping || die "slurmctld did not answer ping; see $LOGS/slurmctld.log"
+}
+
+node_state() { in_root sinfo -h -N -n localhost -o '%T' | head -n 1; }
+
+node_ready() {
+  case "$(node_state)" in idle* | mixed* | allocated* | completing*) return 0 ;; *) return 1 ;; esac
+}
+
+start_slurmd() {
+  if ! is_running slurmd; then
+    log "starting slurmd"
+    start_daemon slurmd "$LOGS/slurmd.out" chroot "$ROOT" /usr/sbin/slurmd -D -N localhost
+  fi
+  if ! wait_for "slurmd" 30 node_ready; then
+    # a node left down or drained by an earlier run comes back once slurmd answers
+    in_root scontrol update nodename=localhost state=resume >/dev/null 2>&1 || true
+    wait_for "slurmd" 30 node_ready || die "node localhost is '$(node_state)', not idle; see $LOGS/slurmd.log"
+  fi
+}
+
+start_slurmrestd() {
+  if ! is_running slurmrestd; then
+    if port_open "$REST_PORT"; then
+      die "port $REST_PORT on 127.0.0.1 is taken by another program; set SLURMRESTD_PORT to a free port"
+    fi
+    log "starting slurmrestd on 127.0.0.1:$REST_PORT"
+    # slurmrestd refuses to run as root or SlurmUser; SLURM_JWT=daemon makes it accept JWTs.
+    start_daemon slurmrestd "$LOGS/slurmrestd.log" chroot --userspec="$REST_USER:$REST_USER" "$ROOT" \
+      /usr/bin/env SLURM_JWT=daemon /usr/sbin/slurmrestd -s openapi/slurmctld,openapi/slurmdbd "127.0.0.1:$REST_PORT"
+  fi
+  wait_for "slurmrestd" 30 port_open "$REST_PORT" || die "slurmrestd did not open port $REST_PORT; see $LOGS/slurmrestd.log"
+}
+
+write_env_file() {
+  cat >"$ENV_FILE" <<EOF
+SLURM_REST_URL=http://127.0.0.1:$REST_PORT
+SLURM_CLUSTER_NAME=$CLUSTER
+SLURM_CLUSTER_USER=$JOB_USER
+SLURM_CLUSTER_ACCOUNT=$ACCOUNT
+SLURM_JWT_KEY_FILE=$ROOT/etc/slurm/jwt_hs256.key
+SLURM_SHARED_DIR=$SHARED
+SLURM_CLUSTER_ROOT=$ROOT
+SLURM_MIN_JOB_AGE=$MIN_JOB_AGE
+EOF
+}
+
+# ---------------------------------------------------------------- commands
+
+cmd_up() {
+  require_root
+  mkdir -p "$HOME_DIR" "$RUN"
+  local t0=$SECONDS
+  ensure_root
+  ensure_config
+  ensure_mounts
+  start_mariadb
+  start_slurmdbd
+  ensure_accounting
+  start_slurmctld
+  start_slurmd
+  start_slurmrestd
+  write_env_file
+  log "cluster up in $((SECONDS - t0)) s: slurmrestd at http://127.0.0.1:$REST_PORT, jobs run as $JOB_USER, shared dir $SHARED"
+  log "connection facts: $ENV_FILE"
+}
+
+cmd_down() {
+  require_root
+  local i name pid
+  for ((i = ${#DAEMONS[@]} - 1; i >= 0; i--)); do
+    name=${DAEMONS[i]}
+    if is_running "$name"; then
+      pid=$(pid_of "$name")
+      log "stopping $name (pid $pid)"
+      kill "$pid" 2>/dev/null || true
+      wait_for "$name to stop" 30 bash -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$RUN/$name.pid"
+  done
+  if [ -s "$RUN/mounts" ]; then
+    sort -r -u "$RUN/mounts" | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+    rm -f "$RUN/mounts"
+  fi
+  log "stopped"
+}
+
+cmd_status() {
+  local name all=0
+  for name in "${DAEMONS[@]}"; do
+    if is_running "$name"; then
+      printf '%-11s up (pid %s)\n' "$name" "$(pid_of "$name")"
+    else
+      printf '%-11s down\n' "$name"
+      all=1
+    fi
+  done
+  if root_is_valid; then echo "root        $ROOT"; else echo "root        missing (run: $0 up)"; all=1; fi
+  echo "slurmrestd  http://127.0.0.1:$REST_PORT"
+  return $all
+}
+
+cmd_token() {
+  local user=${1:?usage: $0 token USER [LIFESPAN_SECONDS]} lifespan=${2:-1800}
+  [[ $lifespan =~ ^[0-9]+$ ]] || die "lifespan must be a number of seconds, not '$lifespan'"
+  root_is_valid || die "no cluster root at $ROOT; run: $0 up"
+  is_running slurmctld || die "slurmctld is not running; run: $0 up"
+  local out
+  out=$(in_root scontrol token username="$user" lifespan="$lifespan" 2>&1) || die "scontrol token failed: $out"
+  printf '%s\n' "${out#SLURM_JWT=}"
+}
+
+cmd_env() {
+  [ -f "$ENV_FILE" ] || die "no $ENV_FILE yet; run: $0 up"
+  cat "$ENV_FILE"
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  token) shift; cmd_token "$@" ;;
+  env) cmd_env ;;
+  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+esac
