@@ -174,8 +174,17 @@ is_running() {
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
 }
 
+port_of() {
+  case $1 in mariadb) echo "$DB_PORT" ;; slurmdbd) echo "$DBD_PORT" ;; slurmctld) echo "$CTLD_PORT" ;;
+    slurmd) echo "$SLURMD_PORT" ;; slurmrestd) echo "$REST_PORT" ;; esac
+}
+
 start_daemon() { # name logfile command... ; runs chrooted in the background, records its pid
-  local name=$1 logfile=$2; shift 2
+  local name=$1 logfile=$2 port; shift 2
+  port=$(port_of "$name")
+  # a daemon that was just stopped may still hold its port for a moment
+  wait_for "$name's port $port to be free" 20 bash -c "! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null" ||
+    die "port $port on 127.0.0.1, which $name needs, is held by another program; stop it or run $0 down (for slurmrestd, SLURMRESTD_PORT picks another port)"
   setsid "$@" >>"$logfile" 2>&1 </dev/null &
   echo $! >"$RUN/$name.pid"
 }
@@ -264,9 +273,6 @@ start_slurmd() {
 
 start_slurmrestd() {
   if ! is_running slurmrestd; then
-    if port_open "$REST_PORT"; then
-      die "port $REST_PORT on 127.0.0.1 is taken by another program; set SLURMRESTD_PORT to a free port"
-    fi
     log "starting slurmrestd on 127.0.0.1:$REST_PORT"
     # slurmrestd refuses to run as root or SlurmUser; SLURM_JWT=daemon makes it accept JWTs.
     start_daemon slurmrestd "$LOGS/slurmrestd.log" chroot --userspec="$REST_USER:$REST_USER" "$ROOT" \
