@@ -1,0 +1,74 @@
+package ai.ringrift.slurm.rest;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * What Slurm says about one job (or one array task), from slurmctld or, once the job has left it,
+ * from slurmdbd.
+ *
+ * @param jobId the job's id (for an array task: the task's own id)
+ * @param arrayJobId the array's id for an array task, else 0
+ * @param arrayTaskId the task index for an array task, else -1
+ * @param state the base state
+ * @param stateNames Slurm's state names as sent: the base state and flags such as REQUEUED
+ * @param exitCode the exit code when set, else -1
+ * @param signal the signal that ended the job when there was one, else -1
+ */
+public record JobInfo(long jobId, long arrayJobId, int arrayTaskId, String name, JobState state,
+        List<String> stateNames, String stateReason, int exitCode, int signal, String comment, String partition,
+        String account, String user, Instant submitTime, Instant startTime, Instant endTime, String standardOutput,
+        String standardError, Source source) {
+
+    /** Which daemon answered. */
+    public enum Source { CONTROLLER, ACCOUNTING }
+
+    public JobInfo {
+        stateNames = List.copyOf(stateNames);
+        stateReason = stateReason == null ? "" : stateReason;
+        comment = comment == null ? "" : comment;
+        name = name == null ? "" : name;
+        partition = partition == null ? "" : partition;
+        account = account == null ? "" : account;
+        user = user == null ? "" : user;
+        standardOutput = standardOutput == null ? "" : standardOutput;
+        standardError = standardError == null ? "" : standardError;
+    }
+
+    public boolean isArrayTask() {
+        return arrayTaskId >= 0;
+    }
+
+    /** True when the job has ended and Slurm will not run it again (no REQUEUED flag). */
+    public boolean isFinal() {
+        return state.isTerminal() && !hasFlag("REQUEUED") && !hasFlag("REQUEUE_HOLD");
+    }
+
+    public boolean hasFlag(String flag) {
+        return stateNames.stream().anyMatch(flag::equalsIgnoreCase);
+    }
+
+    public OptionalInt exitCodeIfSet() {
+        return exitCode >= 0 ? OptionalInt.of(exitCode) : OptionalInt.empty();
+    }
+
+    public OptionalInt signalIfAny() {
+        return signal > 0 ? OptionalInt.of(signal) : OptionalInt.empty();
+    }
+
+    public Optional<Instant> end() {
+        return Optional.ofNullable(endTime);
+    }
+
+    public OptionalLong arrayJob() {
+        return arrayJobId > 0 ? OptionalLong.of(arrayJobId) : OptionalLong.empty();
+    }
+
+    Set<String> flags() {
+        return Set.copyOf(stateNames);
+    }
+}
