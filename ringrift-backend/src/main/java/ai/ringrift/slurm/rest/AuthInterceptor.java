@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Puts the token (and the user name, when set) on every request. When slurmrestd refuses the token
- * (HTTP 511 or 401) and the source can renew it, the request goes once more with the new token:
+ * (HTTP 511 or 401; for slurmdbd endpoints 502 with "authentication error") and the source can renew it, the request goes once more with the new token:
  * the server acted on nothing, so sending it again cannot duplicate a job.
  */
 final class AuthInterceptor implements Interceptor {
@@ -31,7 +31,7 @@ final class AuthInterceptor implements Interceptor {
     public Response intercept(Chain chain) throws IOException {
         Token token = tokens.current();
         Response response = chain.proceed(sign(chain.request(), token));
-        if (response.code() != 511 && response.code() != 401) {
+        if (!refusedToken(response)) {
             return response;
         }
         Token renewed = tokens.renew(token);
@@ -42,6 +42,15 @@ final class AuthInterceptor implements Interceptor {
                 response.code(), chain.request().method(), chain.request().url().encodedPath(), tokens.describe());
         response.close();
         return chain.proceed(sign(chain.request(), renewed));
+    }
+
+    /** 511 or 401 from slurmctld's side; 502 with "authentication error" from slurmdbd's. */
+    private static boolean refusedToken(Response response) throws IOException {
+        if (response.code() == 511 || response.code() == 401) {
+            return true;
+        }
+        return response.code() == 502
+                && response.peekBody(64 * 1024).string().toLowerCase().contains("authentication error");
     }
 
     private Request sign(Request request, Token token) {

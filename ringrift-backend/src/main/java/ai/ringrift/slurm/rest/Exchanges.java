@@ -35,7 +35,8 @@ import retrofit2.Response;
  *   <li>a refused or expired token: HTTP 511 with error 1007; no token at all: HTTP 401
  *   <li>an unknown partition (2000), an invalid account (2045) or qos: HTTP 500, never retried
  *   <li>slurmctld down: HTTP 502 with error 1800 on submit, HTTP 500 with error -1 on reads
- *   <li>slurmdbd down: HTTP 502 with error 7000
+ *   <li>slurmdbd down: HTTP 502 with error 7000; a token slurmdbd refuses: the same, with
+ *       "authentication error" in the description
  * </ul>
  */
 final class Exchanges {
@@ -52,6 +53,14 @@ final class Exchanges {
 
     static boolean isAuthSlurmError(int n) {
         return n == 1007 || (n >= 6000 && n <= 6099);
+    }
+
+    /**
+     * slurmdbd refuses a bad or expired token differently from slurmctld: slurmrestd 24.11 answers
+     * HTTP 502 with error 7000 and "Failed to open slurmdbd connection, authentication error".
+     */
+    static boolean isDatabaseAuthFailure(SlurmError e) {
+        return e.errorNumber() == 7000 && (e.description() + " " + e.error()).toLowerCase().contains("authentication");
     }
 
     private final ObjectMapper json;
@@ -133,7 +142,8 @@ final class Exchanges {
         }
         String detail = errors.isEmpty() ? abbreviate(text) : errors.toString();
 
-        boolean auth = status == 401 || status == 511 || errors.stream().anyMatch(e -> isAuthSlurmError(e.errorNumber()));
+        boolean auth = status == 401 || status == 511
+                || errors.stream().anyMatch(e -> isAuthSlurmError(e.errorNumber()) || isDatabaseAuthFailure(e));
         if (auth) {
             return new SlurmAuthenticationException(authMessage(what, status, detail), status, errors, warnings);
         }

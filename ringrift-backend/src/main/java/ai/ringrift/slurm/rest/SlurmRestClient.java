@@ -236,8 +236,8 @@ public final class SlurmRestClient implements AutoCloseable {
         ensureVersion();
         String ids = jobIds.isEmpty() ? null : jobIds.stream().map(String::valueOf).collect(Collectors.joining(","));
         try {
-            var answer = retrier.call("get job states", () -> exchanges.execute(slurm.slurmV0040GetJobsState(ids), true));
-            return answer.getJobs() == null ? List.of() : answer.getJobs().stream().map(V0040Mapping::stateEntry).toList();
+            var answer = retrier.call("get job states", () -> exchanges.execute(fixes.jobsState(ids), true));
+            return answer.jobs() == null ? List.of() : answer.jobs().stream().map(V0040Mapping::stateEntry).toList();
         } catch (SlurmRejectedException e) {
             if (e.hasErrorNumber(2017)) {
                 return List.of();

@@ -180,9 +180,9 @@ public final class TokenSources {
             if (lifespan.compareTo(Duration.ofSeconds(10)) < 0) {
                 throw new SlurmUsageException("token lifespan " + lifespan + " is too short; give at least 10 seconds");
             }
-            // renew when a fifth of the lifespan is left (at most a minute before expiry)
+            // renew when a fifth of the lifespan is left, and no earlier than five minutes before expiry
             Duration fifth = lifespan.dividedBy(5);
-            this.renewBefore = fifth.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : fifth;
+            this.renewBefore = fifth.compareTo(Duration.ofMinutes(5)) > 0 ? Duration.ofMinutes(5) : fifth;
             warnIfOthersCanRead(keyFile, "jwt key file");
             readKey();
         }

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  */
 final class V0040Mapping {
 
+    private static final Pattern STATE_ID = Pattern.compile("^(\\d+)(?:_(\\d+|\\[[^\\]]*\\]))?$");
     private static final Pattern GPU_COUNT = Pattern.compile("(?:^|,)gpu(?::[^:(,]+)?:(\\d+)");
 
     private V0040Mapping() {}
@@ -89,12 +90,24 @@ final class V0040Mapping {
                 time == null ? null : epoch(time.getEnd()), "", "", JobInfo.Source.ACCOUNTING);
     }
 
-    static JobStateEntry stateEntry(V0040JobInfo j) {
-        List<String> states = names(j.getJobState());
-        long arrayJobId = number(j.getArrayJobId(), 0);
-        int taskId = (int) number(j.getArrayTaskId(), -1);
-        return new JobStateEntry(j.getJobId() == null ? 0 : j.getJobId(), arrayJobId, arrayJobId > 0 ? taskId : -1,
-                j.getArrayTaskString(), JobState.fromNames(states), states);
+    /** A row of /jobs/state/: "17", "14_2" or "14_[3-7%2]". */
+    static JobStateEntry stateEntry(V0040Fixes.JobsStateAnswer.Row row) {
+        List<String> states = row.state() == null ? List.of() : row.state();
+        String id = row.jobId() == null ? "" : row.jobId().trim();
+        Matcher m = STATE_ID.matcher(id);
+        if (!m.matches()) {
+            throw new SlurmResponseException("slurmrestd sent a job id '" + id + "' in /jobs/state/ that is not "
+                    + "JOB, JOB_TASK or JOB_[TASKS]", 200, null);
+        }
+        long jobId = Long.parseLong(m.group(1));
+        String task = m.group(2);
+        if (task == null) {
+            return new JobStateEntry(id, jobId, -1, "", JobState.fromNames(states), states);
+        }
+        if (task.startsWith("[")) {
+            return new JobStateEntry(id, jobId, -1, task.substring(1, task.length() - 1), JobState.fromNames(states), states);
+        }
+        return new JobStateEntry(id, jobId, Integer.parseInt(task), "", JobState.fromNames(states), states);
     }
 
     static PartitionInfo partition(V0040PartitionInfo p) {

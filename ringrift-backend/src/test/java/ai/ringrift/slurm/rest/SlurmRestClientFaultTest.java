@@ -286,10 +286,8 @@ class SlurmRestClientFaultTest {
 
     @Test
     void submitThatCouldNotConnect_isSentAgainWithoutLooking() {
-        // slurmctld down behind slurmrestd: recorded shape, HTTP 502 with Slurm error 1800
-        stubOnceThen(post(urlPathEqualTo(SUBMIT)).willReturn(aResponse().withStatus(502).withBody(
-                        "{\"errors\":[{\"description\":\"Batch job submission failed\",\"error_number\":1800,"
-                                + "\"error\":\"Unable to contact slurm controller (connect failure)\",\"source\":\"slurm_submit_batch_job()\"}],\"warnings\":[]}")),
+        // slurmctld down behind slurmrestd: HTTP 502 with Slurm error 1800
+        stubOnceThen(post(urlPathEqualTo(SUBMIT)).willReturn(recorded("error-submit-controller-down")),
                 post(urlPathEqualTo(SUBMIT)).willReturn(recorded("job-submit")));
         SubmittedJob job = client.submit(job("controller-down-key"));
         assertThat(job.adopted()).isFalse();
@@ -310,6 +308,59 @@ class SlurmRestClientFaultTest {
                 });
         // never a second POST while the first one's fate is unknown
         wm.verify(1, postRequestedFor(urlPathEqualTo(SUBMIT)));
+    }
+
+    @Test
+    void readWhileSlurmctldIsDown_isRetried() {
+        // slurmctld down: HTTP 500 with the unspecified error -1; safe to repeat for a read
+        stubOnceThen(get(urlPathEqualTo(JOB)).willReturn(recorded("error-get-job-controller-down")),
+                get(urlPathEqualTo(JOB)).willReturn(recorded("job-get-completed")));
+        assertThat(client.jobs(42)).hasSize(1);
+        wm.verify(2, getRequestedFor(urlPathEqualTo(JOB)));
+    }
+
+    @Test
+    void accountingReadWhileSlurmdbdIsDown_isRetried() {
+        String path = "/slurmdb/v0.0.40/job/42";
+        stubOnceThen(get(urlPathEqualTo(path)).willReturn(recorded("error-slurmdb-job-slurmdbd-down")),
+                get(urlPathEqualTo(path)).willReturn(recorded("slurmdb-job-completed")));
+        assertThat(client.accountingJobs(42)).singleElement()
+                .satisfies(j -> assertThat(j.source()).isEqualTo(JobInfo.Source.ACCOUNTING));
+        wm.verify(2, getRequestedFor(urlPathEqualTo(path)));
+    }
+
+    @Test
+    void slurmdbdRefusingTheToken_isAnAuthenticationErrorNotARetry() {
+        String path = "/slurmdb/v0.0.40/job/42";
+        wm.stubFor(get(urlPathEqualTo(path)).willReturn(recorded("error-auth-expired-token-slurmdb")));
+        assertThatThrownBy(() -> client.accountingJobs(42)).isInstanceOfSatisfying(SlurmAuthenticationException.class, e -> {
+            assertThat(e.httpStatus()).hasValue(502);
+            assertThat(e.hasErrorNumber(7000)).isTrue();
+        });
+        wm.verify(1, getRequestedFor(urlPathEqualTo(path)));
+    }
+
+    @Test
+    void invalidQos_failsAtOnceWithTheFix() {
+        wm.stubFor(post(urlPathEqualTo(SUBMIT)).willReturn(recorded("error-submit-invalid-qos")));
+        assertThatThrownBy(() -> client.submit(job("key-invalid-qos")))
+                .isInstanceOfSatisfying(SlurmRejectedException.class, e -> {
+                    assertThat(e.hasErrorNumber(2066)).isTrue();
+                    assertThat(e.getMessage()).contains("Fix: use a qos");
+                });
+        wm.verify(1, postRequestedFor(urlPathEqualTo(SUBMIT)));
+    }
+
+    @Test
+    void jobStatesReadTheRealShapeOfArrayTasks() {
+        wm.stubFor(get(urlPathEqualTo("/slurm/v0.0.40/jobs/state/")).willReturn(recorded("jobs-state-array-held")));
+        List<JobStateEntry> states = client.jobStates();
+        assertThat(states).hasSize(4).allSatisfy(s -> {
+            assertThat(s.isArrayTask()).isTrue();
+            assertThat(s.state()).isEqualTo(JobState.PENDING);
+        });
+        assertThat(states).extracting(JobStateEntry::arrayTaskId).containsExactly(0, 1, 2, 3);
+        assertThat(states.get(0).id()).isEqualTo(states.get(0).jobId() + "_0");
     }
 
     @Test

@@ -186,6 +186,26 @@ public final class LocalCluster {
         return minJobAgeSeconds;
     }
 
+    /** Stops one daemon of the cluster (mariadb, slurmdbd, slurmctld, slurmd, slurmrestd) and waits until it is gone. */
+    public void stop(String daemon) throws Exception {
+        Path pidFile = rootDir.getParent().resolve("run").resolve(daemon + ".pid");
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        ProcessHandle handle = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException(daemon + " is not running"));
+        handle.destroy();
+        handle.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Runs scripts/local-slurm.sh up: starts whatever is down. */
+    public void up() throws IOException, InterruptedException {
+        String project = System.getenv().getOrDefault("RINGRIFT_PROJECT_ROOT", "..");
+        Process p = new ProcessBuilder("bash", Path.of(project, "scripts", "local-slurm.sh").toString(), "up")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("scripts/local-slurm.sh up failed:\n" + out);
+        }
+    }
+
     @Override
     public String toString() {
         return "LocalCluster[" + restUrl + ", user=" + user + ", shared=" + sharedDir + "]";
