@@ -1,0 +1,124 @@
+package ai.ringrift.slurm.examples;
+
+import ai.ringrift.slurm.rest.JobInfo;
+import ai.ringrift.slurm.rest.JobSubmission;
+import ai.ringrift.slurm.rest.ServerInfo;
+import ai.ringrift.slurm.rest.SlurmException;
+import ai.ringrift.slurm.rest.SlurmRestClient;
+import ai.ringrift.slurm.rest.SubmittedJob;
+import ai.ringrift.slurm.rest.TokenSources;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Submits one GPU job to slurmrestd, waits for it, and prints its outcome and log: the smallest
+ * complete use of the SDK. Connection facts come from the environment (SLURM_REST_URL,
+ * SLURM_CLUSTER_USER, SLURM_CLUSTER_ACCOUNT, SLURM_JWT_KEY_FILE, SLURM_SHARED_DIR), else from the
+ * file scripts/local-slurm.sh writes (/var/lib/ringrift-slurm/cluster.env).
+ */
+public final class QuickStart {
+
+    private QuickStart() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> facts = connectionFacts();
+        Path shared = Path.of(need(facts, "SLURM_SHARED_DIR"));
+        try (SlurmRestClient client = SlurmRestClient.builder()
+                .baseUrl(need(facts, "SLURM_REST_URL"))
+                .tokenSource(TokenSources.jwtKey(Path.of(need(facts, "SLURM_JWT_KEY_FILE")), need(facts, "SLURM_CLUSTER_USER"),
+                        Duration.ofMinutes(30), Clock.systemUTC()))
+                .build()) {
+            ServerInfo server = client.checkVersion();
+            System.out.printf("slurmrestd %s: Slurm %s, cluster %s, controller %s%n", client.baseUrl(),
+                    server.slurmRelease(), server.cluster(), server.controllerUp() ? "up" : "DOWN");
+
+            String log = shared.resolve("quickstart-%j.out").toString();
+            SubmittedJob job = client.submit(JobSubmission.builder()
+                    .name("ringrift-quickstart")
+                    .partition("gpu-train")
+                    .account(facts.get("SLURM_CLUSTER_ACCOUNT"))
+                    .gpusPerNode(1)
+                    .cpusPerTask(1)
+                    .memoryPerNodeMb(256)
+                    .timeLimit(Duration.ofMinutes(5))
+                    .workingDirectory(shared.toString())
+                    .standardOutput(log)
+                    .putEnvironment("PATH", "/usr/local/bin:/usr/bin:/bin")
+                    .script("#!/bin/bash\necho \"job $SLURM_JOB_ID on $(hostname) with CUDA_VISIBLE_DEVICES=$CUDA_VISIBLE_DEVICES\"\nsleep 2\necho done\n")
+                    .build());
+            System.out.printf("submitted job %d (submit key %s)%n", job.jobId(), job.submitKey());
+
+            JobInfo done = waitForEnd(client, job.jobId(), Duration.ofMinutes(5));
+            Path logFile = Path.of(log.replace("%j", String.valueOf(job.jobId())));
+            System.out.printf("job %d: %s, exit code %s (from %s)%n", done.jobId(), done.state(),
+                    done.exitCodeIfSet().isPresent() ? done.exitCodeIfSet().getAsInt() : "?", done.source());
+            System.out.printf("log %s:%n%s", logFile, Files.exists(logFile) ? Files.readString(logFile) : "(not written)\n");
+            if (!done.state().equals(ai.ringrift.slurm.rest.JobState.COMPLETED) || done.exitCode() != 0) {
+                System.exit(1);
+            }
+        } catch (SlurmException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /** Polls the job until it is final; looks in slurmdbd once slurmctld no longer has it. */
+    static JobInfo waitForEnd(SlurmRestClient client, long jobId, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        String last = "";
+        while (Instant.now().isBefore(deadline)) {
+            Optional<JobInfo> live = client.job(jobId);
+            JobInfo info = live.orElseGet(() -> client.accountingJobs(jobId).stream().findFirst().orElse(null));
+            if (info != null) {
+                if (!info.state().name().equals(last)) {
+                    System.out.printf("job %d is %s%n", jobId, info.state());
+                    last = info.state().name();
+                }
+                if (info.isFinal()) {
+                    return info;
+                }
+            }
+            Thread.sleep(1000);
+        }
+        client.cancel(jobId);
+        throw new IllegalStateException("job " + jobId + " did not end within " + timeout + "; cancelled it");
+    }
+
+    private static Map<String, String> connectionFacts() throws IOException {
+        Map<String, String> facts = new LinkedHashMap<>();
+        Path file = Path.of(System.getenv().getOrDefault("RINGRIFT_SLURM_ENV_FILE", "/var/lib/ringrift-slurm/cluster.env"));
+        if (Files.isReadable(file)) {
+            for (String line : Files.readAllLines(file)) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    facts.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+        }
+        for (String key : List.of("SLURM_REST_URL", "SLURM_CLUSTER_USER", "SLURM_CLUSTER_ACCOUNT", "SLURM_JWT_KEY_FILE", "SLURM_SHARED_DIR")) {
+            String value = System.getenv(key);
+            if (value != null && !value.isBlank()) {
+                facts.put(key, value);
+            }
+        }
+        return facts;
+    }
+
+    private static String need(Map<String, String> facts, String key) {
+        String value = facts.get(key);
+        if (value == null || value.isBlank()) {
+            System.err.println("error: " + key + " is not set; export it, or run scripts/local-slurm.sh up to write "
+                    + "/var/lib/ringrift-slurm/cluster.env");
+            System.exit(2);
+        }
+        return value;
+    }
+}
