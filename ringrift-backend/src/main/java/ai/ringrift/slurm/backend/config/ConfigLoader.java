@@ -1,0 +1,397 @@
+package ai.ringrift.slurm.backend.config;
+
+import ai.ringrift.slurm.backend.WorkType;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads unified_loop.yaml: {@code execution_backend} and the {@code slurm:} block. Every problem
+ * is a {@link ConfigException} naming the file, the key and its line. Other top-level blocks belong
+ * to the rest of the loop and are left alone; an unknown key inside {@code slurm:} is an error.
+ *
+ * <p>The connection can be overridden from the environment: SLURM_REST_URL, SLURM_REST_USER,
+ * SLURM_JWT_KEY_FILE, SLURM_TOKEN_FILE, SLURM_JWT (use the SLURM_JWT variable), SLURM_CA_FILE.
+ */
+public final class ConfigLoader {
+
+    private static final Pattern TIME = Pattern.compile("^(?:(\\d+)-)?(\\d{1,2}):(\\d{2}):(\\d{2})$");
+    private static final Pattern MEMORY = Pattern.compile("^(\\d+)([KMGT])?$");
+    private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)$");
+    private static final Pattern SIGNAL = Pattern.compile("^(SIG)?[A-Z0-9]+$");
+
+    private static final Set<String> SLURM_KEYS = Set.of("enabled", "rest", "account", "qos", "job_dir", "log_dir",
+            "shared_root", "repo_dir", "venv_activate", "venv_activate_arm64", "container_runtime",
+            "container_image_x86_64", "container_image_arm64", "training_warning_signal", "training_warning_seconds",
+            "max_array_size", "selfplay_throttle", "cancel_on_close", "poll_interval_min", "poll_interval_max",
+            "partition_training", "partition_selfplay", "partition_tournament",
+            "default_time_training", "default_time_selfplay", "default_time_tournament",
+            "gpus_training", "gpus_selfplay", "gpus_tournament", "cpus_training", "cpus_selfplay", "cpus_tournament",
+            "mem_training", "mem_selfplay", "mem_tournament", "requeue_training", "requeue_selfplay", "requeue_tournament");
+    private static final Set<String> REST_KEYS = Set.of("url", "user", "jwt_key_file", "token_lifespan", "token_file",
+            "token_env", "ca_file");
+
+    private final Path file;
+    private final Map<String, Integer> lines;
+    private final JsonNode root;
+    private final UnaryOperator<String> env;
+
+    private ConfigLoader(Path file, JsonNode root, Map<String, Integer> lines, UnaryOperator<String> env) {
+        this.file = file;
+        this.root = root;
+        this.lines = lines;
+        this.env = env;
+    }
+
+    /** Reads {@code file}, with connection overrides from the process environment. */
+    public static LoopConfig load(Path file) {
+        return load(file, System::getenv);
+    }
+
+    public static LoopConfig load(Path file, UnaryOperator<String> env) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException(file, "(file)", 0, "cannot be read: " + e.getMessage());
+        }
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        JsonNode root;
+        Map<String, Integer> lines = new HashMap<>();
+        try {
+            root = yaml.readTree(text);
+            try (JsonParser parser = yaml.getFactory().createParser(text)) {
+                Deque<String> path = new ArrayDeque<>();
+                Deque<Boolean> named = new ArrayDeque<>(); // did this object open under a key?
+                String pending = null;
+                JsonToken token;
+                while ((token = parser.nextToken()) != null) {
+                    switch (token) {
+                        case FIELD_NAME -> {
+                            pending = parser.currentName();
+                            String full = path.isEmpty() ? pending : String.join(".", reversed(path)) + "." + pending;
+                            lines.putIfAbsent(full, parser.currentLocation().getLineNr());
+                        }
+                        case START_OBJECT -> {
+                            named.push(pending != null);
+                            if (pending != null) {
+                                path.push(pending);
+                            }
+                            pending = null;
+                        }
+                        case END_OBJECT -> {
+                            if (!named.isEmpty() && named.pop()) {
+                                path.pop();
+                            }
+                        }
+                        default -> pending = null;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            String where = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe && jpe.getLocation() != null
+                    ? ":" + jpe.getLocation().getLineNr() : "";
+            throw new ConfigException(file, "(yaml)", 0, "is not valid YAML" + where + ": "
+                    + (e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage()));
+        }
+        if (root == null || !root.isObject()) {
+            throw new ConfigException(file, "(top level)", 0, "the file must be a YAML mapping with execution_backend and slurm");
+        }
+        return new ConfigLoader(file, root, lines, env).parse();
+    }
+
+    private static Iterable<String> reversed(Deque<String> path) {
+        return path::descendingIterator;
+    }
+
+    private LoopConfig parse() {
+        LoopConfig.ExecutionBackend backend = executionBackend();
+        JsonNode slurm = root.get("slurm");
+        if (slurm == null || slurm.isNull()) {
+            if (backend == LoopConfig.ExecutionBackend.SLURM) {
+                throw fail("slurm", "is missing; execution_backend is slurm, so the slurm: block is required");
+            }
+            return new LoopConfig(backend, null);
+        }
+        if (!slurm.isObject()) {
+            throw fail("slurm", "must be a mapping of settings");
+        }
+        unknownKeys(slurm, "slurm", SLURM_KEYS);
+        boolean enabled = bool(slurm, "enabled", true);
+        if (backend == LoopConfig.ExecutionBackend.LOCAL || (backend == LoopConfig.ExecutionBackend.AUTO && !enabled)) {
+            return new LoopConfig(backend, null);
+        }
+
+        Map<WorkType, WorkTypeSettings> types = new EnumMap<>(WorkType.class);
+        types.put(WorkType.TRAINING, workType(slurm, WorkType.TRAINING, 1, 16, "64G", "08:00:00", true));
+        types.put(WorkType.SELFPLAY, workType(slurm, WorkType.SELFPLAY, 0, 8, "16G", "02:00:00", false));
+        types.put(WorkType.TOURNAMENT, workType(slurm, WorkType.TOURNAMENT, 0, 8, "16G", "02:00:00", false));
+
+        Path sharedRoot = absolutePath(slurm, "shared_root", null);
+        Path repoDir = absolutePath(slurm, "repo_dir", sharedRoot.toString());
+        Path jobDir = absolutePath(slurm, "job_dir", sharedRoot.resolve("slurm/jobs").toString());
+        Path logDir = absolutePath(slurm, "log_dir", sharedRoot.resolve("slurm/logs").toString());
+
+        ContainerRuntime runtime = containerRuntime(slurm);
+        String imageX86 = text(slurm, "container_image_x86_64", null);
+        String imageArm = text(slurm, "container_image_arm64", null);
+        if (runtime != ContainerRuntime.NONE && imageX86 == null && imageArm == null) {
+            throw fail("slurm.container_runtime", "is " + runtime.name().toLowerCase()
+                    + " but neither container_image_x86_64 nor container_image_arm64 is set");
+        }
+        String signal = text(slurm, "training_warning_signal", null);
+        if (signal != null && !SIGNAL.matcher(signal).matches()) {
+            throw fail("slurm.training_warning_signal", "'" + signal + "' is not a signal name such as USR1");
+        }
+        int warningSeconds = count(slurm, "training_warning_seconds", 300);
+        Duration pollMin = duration(slurm, "poll_interval_min", "2s");
+        Duration pollMax = duration(slurm, "poll_interval_max", "60s");
+        if (pollMax.compareTo(pollMin) < 0) {
+            throw fail("slurm.poll_interval_max", "must not be shorter than poll_interval_min");
+        }
+        int maxArray = count(slurm, "max_array_size", 1001);
+        if (maxArray < 1) {
+            throw fail("slurm.max_array_size", "must be at least 1");
+        }
+        return new LoopConfig(backend, new SlurmSettings(enabled, rest(slurm.get("rest")), text(slurm, "account", null),
+                text(slurm, "qos", null), types, sharedRoot, repoDir, jobDir, logDir, text(slurm, "venv_activate", null),
+                text(slurm, "venv_activate_arm64", null), runtime, imageX86, imageArm, signal, warningSeconds, maxArray,
+                count(slurm, "selfplay_throttle", 8), bool(slurm, "cancel_on_close", true), pollMin, pollMax));
+    }
+
+    private LoopConfig.ExecutionBackend executionBackend() {
+        JsonNode node = root.get("execution_backend");
+        if (node == null) {
+            throw fail("execution_backend", "is missing; set it to slurm, auto or local");
+        }
+        try {
+            return LoopConfig.ExecutionBackend.valueOf(node.asText().trim().toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw fail("execution_backend", "'" + node.asText() + "' is not one of slurm, auto, local");
+        }
+    }
+
+    private RestSettings rest(JsonNode rest) {
+        if (rest != null && !rest.isNull()) {
+            if (!rest.isObject()) {
+                throw fail("slurm.rest", "must be a mapping with url, user and a token source");
+            }
+            unknownKeys(rest, "slurm.rest", REST_KEYS);
+        } else {
+            rest = new ObjectMapper().createObjectNode();
+        }
+        String url = override("SLURM_REST_URL", text(rest, "url", null, "slurm.rest"));
+        if (url == null) {
+            throw fail("slurm.rest.url", "is missing; set it like http://HOST:6820 (or export SLURM_REST_URL)");
+        }
+        if (!url.matches("^https?://[^/\\s:]+(:\\d+)?(/.*)?$")) {
+            throw fail("slurm.rest.url", "'" + url + "' is not an http:// or https:// URL like http://HOST:6820");
+        }
+        String user = override("SLURM_REST_USER", text(rest, "user", null, "slurm.rest"));
+        String keyFile = override("SLURM_JWT_KEY_FILE", text(rest, "jwt_key_file", null, "slurm.rest"));
+        String tokenFile = override("SLURM_TOKEN_FILE", text(rest, "token_file", null, "slurm.rest"));
+        boolean tokenEnv = bool(rest, "token_env", false, "slurm.rest") || "true".equalsIgnoreCase(env.apply("SLURM_JWT_FROM_ENV"));
+        int sources = (keyFile != null ? 1 : 0) + (tokenFile != null ? 1 : 0) + (tokenEnv ? 1 : 0);
+        if (sources == 0) {
+            throw fail("slurm.rest", "has no token source; set one of jwt_key_file, token_file or token_env: true");
+        }
+        if (sources > 1) {
+            throw fail("slurm.rest", "has more than one token source; keep one of jwt_key_file, token_file, token_env");
+        }
+        if (keyFile != null && user == null) {
+            throw fail("slurm.rest.user", "is needed to mint tokens from jwt_key_file: the user the jobs run as");
+        }
+        Duration lifespan = duration(rest, "token_lifespan", "30m", "slurm.rest");
+        String ca = override("SLURM_CA_FILE", text(rest, "ca_file", null, "slurm.rest"));
+        return new RestSettings(url, user, keyFile == null ? null : Path.of(keyFile), lifespan,
+                tokenFile == null ? null : Path.of(tokenFile), tokenEnv, ca == null ? null : Path.of(ca));
+    }
+
+    private WorkTypeSettings workType(JsonNode slurm, WorkType type, int gpus, int cpus, String mem, String time,
+            boolean requeue) {
+        String k = type.key();
+        String partition = text(slurm, "partition_" + k, null);
+        if (partition == null) {
+            throw fail("slurm.partition_" + k, "is missing; name the partition " + k + " jobs go to");
+        }
+        return new WorkTypeSettings(partition, count(slurm, "gpus_" + k, gpus), positive(slurm, "cpus_" + k, cpus),
+                memory(slurm, "mem_" + k, mem), time(slurm, "default_time_" + k, time), bool(slurm, "requeue_" + k, requeue));
+    }
+
+    // ------------------------------------------------------------ value readers
+
+    private String override(String variable, String fromFile) {
+        String value = env.apply(variable);
+        return value != null && !value.isBlank() ? value.trim() : fromFile;
+    }
+
+    private void unknownKeys(JsonNode node, String prefix, Set<String> known) {
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw fail(prefix + "." + name, "is not a known key; known keys: " + new TreeSet<>(known));
+            }
+        }
+    }
+
+    private String text(JsonNode node, String key, String fallback) {
+        return text(node, key, fallback, "slurm");
+    }
+
+    private String text(JsonNode node, String key, String fallback, String prefix) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isValueNode()) {
+            throw fail(prefix + "." + key, "must be a single value, not a " + (value.isArray() ? "list" : "mapping"));
+        }
+        String text = value.asText().trim();
+        return text.isEmpty() ? fallback : text;
+    }
+
+    private boolean bool(JsonNode node, String key, boolean fallback) {
+        return bool(node, key, fallback, "slurm");
+    }
+
+    private boolean bool(JsonNode node, String key, boolean fallback, String prefix) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isBoolean()) {
+            throw fail(prefix + "." + key, "'" + value.asText() + "' is not true or false");
+        }
+        return value.booleanValue();
+    }
+
+    private int count(JsonNode node, String key, int fallback) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isIntegralNumber()) {
+            throw fail("slurm." + key, "'" + value.asText() + "' is not a whole number");
+        }
+        if (value.asLong() < 0) {
+            throw fail("slurm." + key, "must not be negative (" + value.asText() + ")");
+        }
+        if (value.asLong() > Integer.MAX_VALUE) {
+            throw fail("slurm." + key, value.asText() + " is too large");
+        }
+        return value.asInt();
+    }
+
+    private int positive(JsonNode node, String key, int fallback) {
+        int n = count(node, key, fallback);
+        if (n == 0) {
+            throw fail("slurm." + key, "must be at least 1");
+        }
+        return n;
+    }
+
+    private long memory(JsonNode node, String key, String fallback) {
+        String text = text(node, key, fallback);
+        Matcher m = MEMORY.matcher(text.toUpperCase());
+        if (!m.matches()) {
+            throw fail("slurm." + key, "'" + text + "' is not a memory size like 64G, 512M or 2T");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "M" : m.group(2);
+        long mb = switch (unit) {
+            case "K" -> (n + 1023) / 1024;
+            case "M" -> n;
+            case "G" -> n * 1024;
+            default -> n * 1024 * 1024;
+        };
+        if (mb < 1) {
+            throw fail("slurm." + key, "must be at least 1M");
+        }
+        return mb;
+    }
+
+    private Duration time(JsonNode node, String key, String fallback) {
+        String text = text(node, key, fallback);
+        Matcher m = TIME.matcher(text);
+        if (!m.matches()) {
+            throw fail("slurm." + key, "'" + text + "' is not a time like HH:MM:SS or D-HH:MM:SS");
+        }
+        int hours = Integer.parseInt(m.group(2));
+        int minutes = Integer.parseInt(m.group(3));
+        int seconds = Integer.parseInt(m.group(4));
+        if (minutes > 59 || seconds > 59 || (m.group(1) != null && hours > 23)) {
+            throw fail("slurm." + key, "'" + text + "' has minutes or seconds over 59 (or hours over 23 after a day)");
+        }
+        Duration d = Duration.ofDays(m.group(1) == null ? 0 : Long.parseLong(m.group(1)))
+                .plusHours(hours).plusMinutes(minutes).plusSeconds(seconds);
+        if (d.isZero()) {
+            throw fail("slurm." + key, "must be longer than zero");
+        }
+        return d;
+    }
+
+    private Duration duration(JsonNode node, String key, String fallback) {
+        return duration(node, key, fallback, "slurm");
+    }
+
+    private Duration duration(JsonNode node, String key, String fallback, String prefix) {
+        String text = text(node, key, fallback, prefix);
+        Matcher m = DURATION.matcher(text);
+        if (!m.matches()) {
+            throw fail(prefix + "." + key, "'" + text + "' is not a duration like 500ms, 30s, 10m or 2h");
+        }
+        long n = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+        if (d.isZero()) {
+            throw fail(prefix + "." + key, "must be longer than zero");
+        }
+        return d;
+    }
+
+    private Path absolutePath(JsonNode node, String key, String fallback) {
+        String text = text(node, key, fallback);
+        if (text == null) {
+            throw fail("slurm." + key, "is missing; give the directory on the shared filesystem");
+        }
+        if (!text.startsWith("/")) {
+            throw fail("slurm." + key, "'" + text + "' must be an absolute path (the same on every node)");
+        }
+        return Path.of(text);
+    }
+
+    private ContainerRuntime containerRuntime(JsonNode slurm) {
+        String text = text(slurm, "container_runtime", "none");
+        try {
+            return ContainerRuntime.valueOf(text.toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw fail("slurm.container_runtime", "'" + text + "' is not one of none, apptainer, singularity, pyxis");
+        }
+    }
+
+    private ConfigException fail(String key, String problem) {
+        return new ConfigException(file, key, lines.getOrDefault(key, 0), problem);
+    }
+}

@@ -1,0 +1,129 @@
+package ai.ringrift.slurm.backend.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.ringrift.slurm.backend.WorkType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private static final String VALID = """
+            execution_backend: slurm
+            other_loop_block:
+              anything: 1
+            slurm:
+              rest:
+                url: http://slurm.example:6820
+                user: ringrift
+                jwt_key_file: /etc/slurm/jwt_hs256.key
+              account: ringrift
+              partition_training: h100
+              partition_selfplay: h100-selfplay
+              partition_tournament: cpu
+              shared_root: /shared/ringrift
+            """;
+
+    private Path write(String yaml) throws Exception {
+        Path file = dir.resolve("unified_loop.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    @Test
+    void theProjectsOwnConfigLoads() {
+        LoopConfig config = ConfigLoader.load(Path.of(System.getProperty("project.root", "..")).resolve("config/unified_loop.yaml"), k -> null);
+        assertThat(config.usesSlurm()).isTrue();
+        assertThat(config.slurm().of(WorkType.TRAINING).partition()).isEqualTo("gpu-train");
+    }
+
+    @Test
+    void defaultsAreTheDesignsDefaults() throws Exception {
+        SlurmSettings s = ConfigLoader.load(write(VALID), k -> null).slurm();
+        assertThat(s.of(WorkType.TRAINING)).isEqualTo(new WorkTypeSettings("h100", 1, 16, 64 * 1024, Duration.ofHours(8), true));
+        assertThat(s.of(WorkType.SELFPLAY)).isEqualTo(new WorkTypeSettings("h100-selfplay", 0, 8, 16 * 1024, Duration.ofHours(2), false));
+        assertThat(s.of(WorkType.TOURNAMENT).partition()).isEqualTo("cpu");
+        assertThat(s.of(WorkType.TOURNAMENT).timeLimit()).isEqualTo(Duration.ofHours(2));
+        assertThat(s.jobDir()).isEqualTo(Path.of("/shared/ringrift/slurm/jobs"));
+        assertThat(s.containerRuntime()).isEqualTo(ContainerRuntime.NONE);
+        assertThat(s.rest().tokenLifespan()).isEqualTo(Duration.ofMinutes(30));
+    }
+
+    @Test
+    void environmentOverridesTheConnection() throws Exception {
+        Map<String, String> env = Map.of("SLURM_REST_URL", "https://other:6820", "SLURM_REST_USER", "svc",
+                "SLURM_JWT_KEY_FILE", "/keys/jwt.key");
+        RestSettings rest = ConfigLoader.load(write(VALID), env::get).slurm().rest();
+        assertThat(rest.url()).isEqualTo("https://other:6820");
+        assertThat(rest.user()).isEqualTo("svc");
+        assertThat(rest.jwtKeyFile()).isEqualTo(Path.of("/keys/jwt.key"));
+    }
+
+    @Test
+    void autoWithSlurmDisabledDoesNotUseSlurm() throws Exception {
+        LoopConfig c = ConfigLoader.load(write(VALID.replace("execution_backend: slurm", "execution_backend: auto")
+                .replace("slurm:\n  rest:", "slurm:\n  enabled: false\n  rest:")), k -> null);
+        assertThat(c.usesSlurm()).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "unknown key        | '  partiton_training: x'                  | slurm.partiton_training | is not a known key",
+        "time not HH:MM:SS  | '  default_time_training: 8h'             | slurm.default_time_training | not a time like HH:MM:SS or D-HH:MM:SS",
+        "minutes over 59    | '  default_time_selfplay: \"01:75:00\"'  | slurm.default_time_selfplay | over 59",
+        "memory not like 64G| '  mem_training: 64GB'                    | slurm.mem_training | not a memory size like 64G",
+        "negative count     | '  gpus_training: -1'                     | slurm.gpus_training | must not be negative",
+        "zero cpus          | '  cpus_selfplay: 0'                      | slurm.cpus_selfplay | must be at least 1",
+        "unknown runtime    | '  container_runtime: docker'             | slurm.container_runtime | not one of none, apptainer, singularity, pyxis",
+        "relative dir       | '  log_dir: logs'                         | slurm.log_dir | must be an absolute path",
+        "bad signal         | '  training_warning_signal: usr-1'        | slurm.training_warning_signal | not a signal name",
+    })
+    void badValuesNameTheFileTheKeyAndTheLine(String why, String line, String key, String message) throws Exception {
+        Path file = write(VALID + line + "\n");
+        int expectedLine = VALID.split("\n").length + 1;
+        assertThatThrownBy(() -> ConfigLoader.load(file, k -> null))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.key()).isEqualTo(key);
+                    assertThat(e.line()).isEqualTo(expectedLine);
+                    assertThat(e.getMessage()).startsWith(file + ":" + expectedLine + ": " + key + ": ").contains(message);
+                });
+    }
+
+    @Test
+    void aMissingPartitionIsNamed() throws Exception {
+        Path file = write(VALID.replace("  partition_selfplay: h100-selfplay\n", ""));
+        assertThatThrownBy(() -> ConfigLoader.load(file, k -> null)).isInstanceOfSatisfying(ConfigException.class,
+                e -> assertThat(e.getMessage()).contains("slurm.partition_selfplay: is missing"));
+    }
+
+    @Test
+    void aContainerRuntimeNeedsAnImage() throws Exception {
+        Path file = write(VALID + "  container_runtime: apptainer\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, k -> null)).isInstanceOfSatisfying(ConfigException.class,
+                e -> assertThat(e.getMessage()).contains("neither container_image_x86_64 nor container_image_arm64"));
+    }
+
+    @Test
+    void aBadUrlAndMissingTokenSourceAreNamed() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(write(VALID.replace("http://slurm.example:6820", "slurm.example")), k -> null))
+                .hasMessageContaining("unified_loop.yaml:6: slurm.rest.url");
+        assertThatThrownBy(() -> ConfigLoader.load(write(VALID.replace("    jwt_key_file: /etc/slurm/jwt_hs256.key\n", "")), k -> null))
+                .hasMessageContaining("slurm.rest: has no token source");
+    }
+
+    @Test
+    void yamlThatDoesNotParseSaysWhere() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(write("execution_backend: slurm\nslurm: [\n"), k -> null))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("is not valid YAML");
+    }
+}
