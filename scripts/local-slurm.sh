@@ -44,7 +44,8 @@ MIN_JOB_AGE=${SLURM_MIN_JOB_AGE:-30}
 NODE_CPUS=8
 NODE_MEMORY_MB=16000
 
-PACKAGES=slurmctld,slurmd,slurmrestd,slurm-client,slurm-wlm-jwt-plugin,slurmdbd,mariadb-server
+# python3-minimal: the loop's canonical scripts (and the tests' stand-ins for them) are Python
+PACKAGES=slurmctld,slurmd,slurmrestd,slurm-client,slurm-wlm-jwt-plugin,slurmdbd,mariadb-server,python3-minimal
 ROOT_MARKER="$ROOT/.ringrift-root"     # written last by a debootstrap that finished
 DAEMONS=(mariadb slurmdbd slurmctld slurmd slurmrestd)
 
@@ -66,13 +67,26 @@ root_is_valid() {
     # /usr/sbin/slurmctld is a symlink into /etc/alternatives: test it from inside the root.
     in_root test -x "/usr/sbin/$bin" || return 1
   done
-  in_root test -x /usr/bin/sacctmgr && in_root test -x /usr/bin/scontrol
+  in_root test -x /usr/bin/sacctmgr && in_root test -x /usr/bin/scontrol && in_root test -x /usr/bin/python3
+}
+
+root_has_slurm() {
+  [ -f "$ROOT_MARKER" ] && in_root test -x /usr/sbin/slurmctld && in_root test -x /usr/sbin/slurmrestd
 }
 
 ensure_root() {
   if root_is_valid; then
     log "reusing the Debian trixie root at $ROOT"
     return
+  fi
+  if root_has_slurm; then
+    # a root from an earlier package list: add what is missing instead of building it again
+    log "adding packages to the existing root: ${PACKAGES//,/ }"
+    if { in_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive in_root apt-get install -y -qq ${PACKAGES//,/ }; } >"$HOME_DIR/apt-root.log" 2>&1; then
+      echo "$PACKAGES" >"$ROOT_MARKER"
+      root_is_valid && return
+    fi
+    log "could not update the root (see $HOME_DIR/apt-root.log); building it again"
   fi
   if ! command -v debootstrap >/dev/null 2>&1; then
     log "installing debootstrap"
