@@ -33,7 +33,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -231,10 +230,13 @@ public final class SlurmRestClient implements AutoCloseable {
         return jobStates(List.of());
     }
 
-    /** The light state of these jobs (all of slurmctld's when empty): one request. */
+    /**
+     * The light state of these jobs (all of slurmctld's when empty): one request. Jobs that have left
+     * slurmctld are simply absent. For many ids, asking for all jobs is cheaper than a long URL.
+     */
     public List<JobStateEntry> jobStates(Collection<Long> jobIds) {
         ensureVersion();
-        String ids = jobIds.isEmpty() ? null : jobIds.stream().map(String::valueOf).collect(Collectors.joining(","));
+        List<String> ids = jobIds.isEmpty() ? null : jobIds.stream().map(String::valueOf).toList();
         try {
             var answer = retrier.call("get job states", () -> exchanges.execute(fixes.jobsState(ids), true));
             return answer.jobs() == null ? List.of() : answer.jobs().stream().map(V0040Mapping::stateEntry).toList();

@@ -26,8 +26,9 @@ interface V0040Fixes {
     @HTTP(method = "DELETE", path = "slurm/v0.0.40/jobs/", hasBody = true)
     Call<V0040OpenapiKillJobsResp> deleteJobs(@Body V0040KillJobsMsg message);
 
+    /** Several ids go as repeated job_id parameters: "job_id=1,2" is answered 400, "job_id=1&job_id=2" works. */
     @GET("slurm/v0.0.40/jobs/state/")
-    Call<JobsStateAnswer> jobsState(@Query("job_id") String jobIds);
+    Call<JobsStateAnswer> jobsState(@Query("job_id") java.util.List<String> jobIds);
 
     /** The real shape of the /jobs/state/ answer. */
     @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)

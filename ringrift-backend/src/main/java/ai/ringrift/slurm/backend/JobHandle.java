@@ -1,0 +1,79 @@
+package ai.ringrift.slurm.backend;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * A submitted piece of work: its Slurm job ids (several when a large array was split), and its
+ * outcome, to await with a deadline or observe asynchronously.
+ */
+public final class JobHandle {
+
+    private final WorkType type;
+    private final String name;
+    private final List<Long> jobIds;
+    private final int tasks;
+    private final CompletableFuture<JobOutcome> outcome;
+    private final Consumer<List<Long>> canceller;
+
+    JobHandle(WorkType type, String name, List<Long> jobIds, int tasks, CompletableFuture<JobOutcome> outcome,
+            Consumer<List<Long>> canceller) {
+        this.type = type;
+        this.name = name;
+        this.jobIds = List.copyOf(jobIds);
+        this.tasks = tasks;
+        this.outcome = outcome;
+        this.canceller = canceller;
+    }
+
+    public WorkType type() {
+        return type;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public List<Long> jobIds() {
+        return jobIds;
+    }
+
+    public int tasks() {
+        return tasks;
+    }
+
+    /** Completes when every task has its final state; never completes on a guess. */
+    public CompletableFuture<JobOutcome> outcome() {
+        return outcome.copy();
+    }
+
+    /** Waits for the outcome; past {@code deadline} the job is cancelled and DeadlineExceededException thrown. */
+    public JobOutcome await(Duration deadline) throws InterruptedException {
+        try {
+            return outcome.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            canceller.accept(jobIds);
+            throw new DeadlineExceededException(type.key() + " '" + name + "'", deadline, jobIds);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Cancels the job (every array it was split into) in one request. */
+    public void cancel() {
+        canceller.accept(jobIds);
+    }
+
+    @Override
+    public String toString() {
+        return "JobHandle[" + type.key() + " '" + name + "' jobs " + jobIds + ", " + tasks + " task(s)]";
+    }
+}

@@ -1,0 +1,23 @@
+package ai.ringrift.slurm.backend;
+
+import ai.ringrift.slurm.rest.JobState;
+
+/** How a job or array task ended. */
+public enum OutcomeKind {
+    SUCCESS, FAILED, CANCELLED, TIMEOUT, OUT_OF_MEMORY, NODE_FAIL, BOOT_FAIL, DEADLINE, PREEMPTED;
+
+    /** COMPLETED with exit code 0 is success; COMPLETED with another exit code is a failure. */
+    static OutcomeKind of(JobState state, int exitCode) {
+        return switch (state) {
+            case COMPLETED -> exitCode == 0 ? SUCCESS : FAILED;
+            case CANCELLED -> CANCELLED;
+            case TIMEOUT -> TIMEOUT;
+            case OUT_OF_MEMORY -> OUT_OF_MEMORY;
+            case NODE_FAIL -> NODE_FAIL;
+            case BOOT_FAIL -> BOOT_FAIL;
+            case DEADLINE -> DEADLINE;
+            case PREEMPTED -> PREEMPTED;
+            default -> FAILED;
+        };
+    }
+}

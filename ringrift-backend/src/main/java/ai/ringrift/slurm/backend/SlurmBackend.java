@@ -1,0 +1,241 @@
+package ai.ringrift.slurm.backend;
+
+import ai.ringrift.slurm.backend.config.RestSettings;
+import ai.ringrift.slurm.backend.config.SlurmSettings;
+import ai.ringrift.slurm.backend.config.WorkTypeSettings;
+import ai.ringrift.slurm.rest.JobSubmission;
+import ai.ringrift.slurm.rest.NodeInfo;
+import ai.ringrift.slurm.rest.PartitionInfo;
+import ai.ringrift.slurm.rest.SlurmException;
+import ai.ringrift.slurm.rest.SlurmRestClient;
+import ai.ringrift.slurm.rest.SlurmUsageException;
+import ai.ringrift.slurm.rest.SubmittedJob;
+import ai.ringrift.slurm.rest.TokenSource;
+import ai.ringrift.slurm.rest.TokenSources;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RingRift loop's work on Slurm, all over REST: each work type becomes a job description
+ * (partition, GPUs as gres, CPUs, memory, time, account, qos, arrays), a wrapper script written to
+ * job_dir for audit, a submission, and tracking to a classified outcome with the log's tail.
+ */
+public final class SlurmBackend implements OrchestratorBackend {
+
+    private static final Logger log = LoggerFactory.getLogger(SlurmBackend.class);
+
+    private final SlurmSettings settings;
+    private final SlurmRestClient client;
+    private final JobTracker tracker;
+    private final boolean ownsClient;
+
+    SlurmBackend(SlurmSettings settings, SlurmRestClient client, boolean ownsClient) {
+        this.settings = settings;
+        this.client = client;
+        this.ownsClient = ownsClient;
+        this.tracker = new JobTracker(client, settings.pollMin(), settings.pollMax());
+    }
+
+    /** A backend with its own REST client, made from the settings. */
+    public static SlurmBackend create(SlurmSettings settings) {
+        return new SlurmBackend(settings, client(settings.rest()), true);
+    }
+
+    /** A backend on a client the caller owns (and closes). */
+    public static SlurmBackend create(SlurmSettings settings, SlurmRestClient client) {
+        return new SlurmBackend(settings, client, false);
+    }
+
+    static SlurmRestClient client(RestSettings rest) {
+        TokenSource tokens;
+        if (rest.jwtKeyFile() != null) {
+            tokens = TokenSources.jwtKey(rest.jwtKeyFile(), rest.user(), rest.tokenLifespan(), Clock.systemUTC());
+        } else if (rest.tokenFile() != null) {
+            tokens = TokenSources.file(rest.tokenFile());
+        } else {
+            tokens = TokenSources.environment();
+        }
+        SlurmRestClient.Builder builder = SlurmRestClient.builder().baseUrl(rest.url()).tokenSource(tokens);
+        if (rest.caFile() != null) {
+            builder.trustedCaFile(rest.caFile());
+        }
+        if (rest.tokenFile() != null || rest.tokenFromEnvironment()) {
+            builder.userName(rest.user());
+        }
+        return builder.build();
+    }
+
+    public SlurmRestClient client() {
+        return client;
+    }
+
+    @Override
+    public JobHandle runTraining(TaskSpec task) {
+        return run(WorkType.TRAINING, task);
+    }
+
+    @Override
+    public JobHandle runSelfplay(TaskSpec task) {
+        return run(WorkType.SELFPLAY, task);
+    }
+
+    @Override
+    public JobHandle runTournament(TaskSpec task) {
+        return run(WorkType.TOURNAMENT, task);
+    }
+
+    private JobHandle run(WorkType type, TaskSpec task) {
+        WorkTypeSettings defaults = settings.of(type);
+        String name = ("rr-" + type.key() + "-" + task.label());
+        boolean array = type == WorkType.SELFPLAY || task.tasks() > 1;
+        String key = UUID.randomUUID().toString();
+        String script = WrapperScript.render(settings, type, name, task.arguments());
+        Path scriptFile = writeForAudit(name, key, script);
+        String logPattern = settings.logDir().resolve(name + (array ? "-%A_%a.out" : "-%j.out")).toString();
+
+        JobTracker.Aggregate aggregate = new JobTracker.Aggregate(type, name, task.tasks());
+        List<Long> submitted = new ArrayList<>();
+        int throttle = task.throttle().orElse(type == WorkType.SELFPLAY ? settings.selfplayThrottle() : task.tasks());
+        try {
+            for (int offset = 0; offset < task.tasks(); offset += settings.maxArraySize()) {
+                int count = Math.min(settings.maxArraySize(), task.tasks() - offset);
+                JobSubmission.Builder job = JobSubmission.builder()
+                        .name(name)
+                        .script(script)
+                        .partition(task.partition().orElse(defaults.partition()))
+                        .account(task.account().orElse(settings.account()))
+                        .qos(task.qos().orElse(settings.qos()))
+                        .gpusPerNode(task.gpus().orElse(defaults.gpus()))
+                        .cpusPerTask(task.cpus().orElse(defaults.cpus()))
+                        .memoryPerNodeMb(task.memoryMb().orElse(defaults.memoryMb()))
+                        .timeLimit(task.timeLimit().orElse(defaults.timeLimit()))
+                        .requeue(task.requeue().orElse(defaults.requeue()))
+                        .workingDirectory(settings.repoDir().toString())
+                        .standardOutput(logPattern)
+                        .submitKey(key + "-" + offset)
+                        .putEnvironment("PATH", "/usr/local/bin:/usr/bin:/bin")
+                        .putEnvironment("RINGRIFT_WORK_TYPE", type.key())
+                        .putEnvironment("RINGRIFT_JOB_SCRIPT", scriptFile.toString())
+                        .putEnvironment("RINGRIFT_TASK_OFFSET", String.valueOf(offset));
+                task.environment().forEach(job::putEnvironment);
+                if (array) {
+                    job.array("0-" + (count - 1) + "%" + Math.max(1, Math.min(throttle, count)));
+                }
+                if (type == WorkType.TRAINING && settings.trainingWarningSignal() != null) {
+                    job.warningSignal(settings.trainingWarningSignal(), settings.trainingWarningSeconds());
+                }
+                SubmittedJob s = client.submit(job.build());
+                submitted.add(s.jobId());
+                tracker.track(new JobTracker.Tracked(s.jobId(), array, count, offset, logPattern, aggregate));
+                log.info("submitted {} '{}' as Slurm job {}{}", type.key(), name, s.jobId(),
+                        array ? " (array of " + count + ", tasks " + offset + "-" + (offset + count - 1) + ")" : "");
+            }
+        } catch (SlurmException e) {
+            if (!submitted.isEmpty()) {
+                log.warn("submitting {} '{}' failed after jobs {} were accepted; cancelling them", type.key(), name, submitted);
+                client.cancel(submitted);
+            }
+            throw e;
+        }
+        return new JobHandle(type, name, submitted, task.tasks(), aggregate.future, client::cancel);
+    }
+
+    private Path writeForAudit(String name, String key, String script) {
+        try {
+            Files.createDirectories(settings.jobDir());
+            Files.createDirectories(settings.logDir());
+            Path file = settings.jobDir().resolve(name + "-" + key + ".sh");
+            Files.writeString(file, script, StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new SlurmUsageException("cannot write the job script to job_dir " + settings.jobDir() + " or create log_dir "
+                    + settings.logDir() + " (" + e + "); both must be writable directories on the shared filesystem");
+        }
+    }
+
+    @Override
+    public List<WorkerPool> getAvailableWorkers() {
+        List<NodeInfo> nodes = client.nodes();
+        List<WorkerPool> pools = new ArrayList<>();
+        for (PartitionInfo partition : client.partitions()) {
+            if (!partition.up()) {
+                continue;
+            }
+            int usable = 0;
+            int cpus = 0;
+            int gpus = 0;
+            long memory = 0;
+            for (NodeInfo node : nodes) {
+                if (!node.partitions().contains(partition.name()) || !node.isUsable()) {
+                    continue;
+                }
+                usable++;
+                cpus += Math.max(0, node.cpus() - node.allocatedCpus());
+                gpus += Math.max(0, node.gpus() - node.gpusUsed());
+                memory += Math.max(0, node.memoryMb() - node.allocatedMemoryMb());
+            }
+            pools.add(new WorkerPool(partition.name(), usable, cpus, gpus, memory));
+        }
+        return pools;
+    }
+
+    /** Nothing to copy: workers read models from the shared filesystem. Fails when it is not there. */
+    @Override
+    public void syncModels() {
+        requireSharedRoot("models");
+    }
+
+    @Override
+    public void syncData() {
+        requireSharedRoot("training data");
+    }
+
+    private void requireSharedRoot(String what) {
+        Path root = settings.sharedRoot();
+        if (!Files.isDirectory(root)) {
+            throw new SlurmUsageException("the shared root " + root + " does not exist here, so " + what
+                    + " cannot reach the Slurm workers; mount the shared filesystem at " + root + " or fix slurm.shared_root");
+        }
+        try {
+            Path probe = Files.createTempFile(root, ".ringrift-sync-", ".probe");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new SlurmUsageException("the shared root " + root + " is not writable (" + e.getMessage() + "), so "
+                    + what + " cannot be shared with the Slurm workers; fix its permissions or slurm.shared_root");
+        }
+    }
+
+    /** Jobs submitted through this backend that have not reached a final state. */
+    public List<Long> liveJobIds() {
+        return tracker.liveJobIds();
+    }
+
+    /** Requests the tracker has sent so far (polling rounds plus final reads). */
+    public long trackingRequests() {
+        return tracker.requests();
+    }
+
+    @Override
+    public void close() {
+        try {
+            List<Long> live = tracker.liveJobIds();
+            if (settings.cancelOnClose() && !live.isEmpty()) {
+                log.info("closing: cancelling {} live job(s) {} in one request", live.size(), live);
+                client.cancel(live);
+            }
+        } finally {
+            tracker.close();
+            if (ownsClient) {
+                client.close();
+            }
+        }
+    }
+}

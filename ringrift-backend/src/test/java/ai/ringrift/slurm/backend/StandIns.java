@@ -1,0 +1,39 @@
+package ai.ringrift.slurm.backend;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Small stand-ins for the loop's canonical Python scripts, for tests: they report what they got. */
+final class StandIns {
+
+    static final String SCRIPT = """
+            import json, os, sys, time
+            args = sys.argv[1:]
+            print("ARGV=" + json.dumps(args))
+            print("CUDA_VISIBLE_DEVICES=" + os.environ.get("CUDA_VISIBLE_DEVICES", ""))
+            print("TASK=" + os.environ.get("RINGRIFT_TASK_INDEX", ""))
+            print("TOKEN_IN_ENV=" + str(any(k.startswith("SLURM_JWT") for k in os.environ)))
+            sys.stdout.flush()
+            if "--sleep" in args:
+                time.sleep(float(args[args.index("--sleep") + 1]))
+            if "--exit" in args:
+                print("exiting with " + args[args.index("--exit") + 1])
+                sys.exit(int(args[args.index("--exit") + 1]))
+            print("done")
+            """;
+
+    private StandIns() {}
+
+    static void install(Path repoDir) throws IOException {
+        Path scripts = Files.createDirectories(repoDir.resolve("scripts"));
+        for (WorkType type : WorkType.values()) {
+            Path file = repoDir.resolve(type.canonicalScript());
+            Files.writeString(file, SCRIPT);
+        }
+        for (Path p : new Path[] {repoDir, scripts}) {
+            p.toFile().setReadable(true, false);
+            p.toFile().setExecutable(true, false);
+        }
+    }
+}
