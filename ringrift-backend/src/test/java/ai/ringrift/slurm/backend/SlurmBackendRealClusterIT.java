@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 class SlurmBackendRealClusterIT {
 
     private static SlurmSettings settings;
+    private static SlurmSettings smallArrays;
     private static SlurmBackend backend;
 
     @BeforeAll
@@ -42,6 +43,9 @@ class SlurmBackendRealClusterIT {
         Files.writeString(file, yaml);
         LoopConfig config = ConfigLoader.load(file);
         settings = config.slurm();
+        Path small = Files.createTempFile("unified_loop_small_arrays", ".yaml");
+        Files.writeString(small, yaml.replace("max_array_size: 1001", "max_array_size: 3"));
+        smallArrays = ConfigLoader.load(small).slurm();
         StandIns.install(settings.repoDir());
         backend = (SlurmBackend) OrchestratorBackend.fromConfig(config);
     }
@@ -133,6 +137,40 @@ class SlurmBackendRealClusterIT {
         } finally {
             tracker.close();
         }
+    }
+
+    @Test
+    void anArrayLargerThanMaxArraySizeIsSplitWithOneOutcomePerTask() throws Exception {
+        try (SlurmBackend split = SlurmBackend.create(smallArrays, backend.client())) {
+            JobHandle handle = split.runSelfplay(TaskSpec.builder().label("it-split").tasks(7).throttle(3).build());
+            assertThat(handle.jobIds()).hasSize(3); // 3 + 3 + 1
+            JobOutcome outcome = handle.await(Duration.ofMinutes(3));
+            assertThat(outcome.tasks()).hasSize(7).allMatch(TaskOutcome::isSuccess);
+            for (TaskOutcome t : outcome.tasks()) {
+                assertThat(t.logTail()).contains("TASK=" + t.taskIndex());
+            }
+            assertThat(outcome.tasks().get(6).slurmId()).isEqualTo(handle.jobIds().get(2) + "_0");
+        }
+    }
+
+    @Test
+    void closingTheBackendCancelsItsLiveJobs() throws Exception {
+        JobHandle sleeping;
+        try (SlurmBackend closing = SlurmBackend.create(settings, backend.client())) {
+            sleeping = closing.runTournament(TaskSpec.builder().label("it-close").addArguments("--sleep", "600").build());
+            assertThat(closing.liveJobIds()).containsExactlyElementsOf(sleeping.jobIds());
+        }
+        long id = sleeping.jobIds().get(0);
+        Instant deadline = Instant.now().plusSeconds(60);
+        JobState state = null;
+        while (Instant.now().isBefore(deadline)) {
+            state = backend.client().job(id).map(JobInfo::state).orElse(null);
+            if (state == JobState.CANCELLED) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertThat(state).isEqualTo(JobState.CANCELLED);
     }
 
     @Test

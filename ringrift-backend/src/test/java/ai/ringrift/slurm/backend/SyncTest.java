@@ -1,0 +1,55 @@
+package ai.ringrift.slurm.backend;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.ringrift.slurm.backend.config.ConfigLoader;
+import ai.ringrift.slurm.backend.config.SlurmSettings;
+import ai.ringrift.slurm.rest.SlurmRestClient;
+import ai.ringrift.slurm.rest.SlurmUsageException;
+import ai.ringrift.slurm.rest.TokenSources;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SyncTest {
+
+    @TempDir
+    Path dir;
+
+    private SlurmSettings settings(Path sharedRoot) throws Exception {
+        Path yaml = dir.resolve("loop.yaml");
+        Files.writeString(yaml, """
+                execution_backend: slurm
+                slurm:
+                  rest: {url: "http://127.0.0.1:9", user: u, jwt_key_file: /k}
+                  partition_training: t
+                  partition_selfplay: s
+                  partition_tournament: c
+                  shared_root: %s
+                """.formatted(sharedRoot));
+        return ConfigLoader.load(yaml, k -> null).slurm();
+    }
+
+    private SlurmRestClient unusedClient() {
+        return SlurmRestClient.builder().baseUrl("http://127.0.0.1:9").tokenSource(TokenSources.fixed("t")).build();
+    }
+
+    @Test
+    void aWritableSharedRootNeedsNoCopy() throws Exception {
+        try (SlurmRestClient client = unusedClient(); SlurmBackend backend = SlurmBackend.create(settings(dir), client)) {
+            assertThatCode(backend::syncModels).doesNotThrowAnyException();
+            assertThatCode(backend::syncData).doesNotThrowAnyException();
+        }
+    }
+
+    @Test
+    void aMissingSharedRootIsNamedWithTheFix() throws Exception {
+        Path missing = dir.resolve("not-mounted");
+        try (SlurmRestClient client = unusedClient(); SlurmBackend backend = SlurmBackend.create(settings(missing), client)) {
+            assertThatThrownBy(backend::syncModels).isInstanceOf(SlurmUsageException.class)
+                    .hasMessageContaining(missing.toString()).hasMessageContaining("mount the shared filesystem");
+        }
+    }
+}
