@@ -223,6 +223,17 @@ public final class SlurmBackend implements OrchestratorBackend {
         return tracker.requests();
     }
 
+    /**
+     * Stops tracking without cancelling anything: the jobs go on in Slurm (for a command line that
+     * submits and exits). Their ids are in the handles.
+     */
+    public void detach() {
+        tracker.close();
+        if (ownsClient) {
+            client.close();
+        }
+    }
+
     @Override
     public void close() {
         try {

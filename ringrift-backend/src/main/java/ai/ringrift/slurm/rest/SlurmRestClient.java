@@ -67,6 +67,7 @@ public final class SlurmRestClient implements AutoCloseable {
     private final Retrier retrier;
     private final Clock clock;
     private final ScheduledExecutorService ownScheduler;
+    private final TokenSource tokens;
     private final AtomicBoolean versionChecked = new AtomicBoolean();
     private final boolean checkVersion;
 
@@ -74,6 +75,7 @@ public final class SlurmRestClient implements AutoCloseable {
         this.baseUrl = baseUrl;
         this.clock = b.clock;
         this.checkVersion = b.checkVersion;
+        this.tokens = b.tokens;
         ObjectMapper json = objectMapper();
         OkHttpClient.Builder http = new OkHttpClient.Builder()
                 .connectTimeout(b.connectTimeout)
@@ -128,6 +130,16 @@ public final class SlurmRestClient implements AutoCloseable {
 
     public URI baseUrl() {
         return baseUrl.uri();
+    }
+
+    /** When the token now in use expires, if that can be read from it. */
+    public Optional<Instant> tokenExpiry() {
+        return tokens.current().expiresAt();
+    }
+
+    /** Where the client's tokens come from (never the token itself). */
+    public String tokenSourceDescription() {
+        return tokens.describe();
     }
 
     // ------------------------------------------------------------------ version
@@ -246,6 +258,17 @@ public final class SlurmRestClient implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The user's associations in slurmdbd: which accounts (and qos) the user may submit with. */
+    public List<Association> associations(String user) {
+        ensureVersion();
+        var answer = retrier.call("list associations of " + user, () -> exchanges.execute(slurmdb.slurmdbV0040GetAssociations(
+                null, null, null, null, null, null, null, null, null, null, null, user, null, null, null, null, null, null), true));
+        return answer.getAssociations() == null ? List.of() : answer.getAssociations().stream()
+                .map(a -> new Association(a.getUser(), a.getAccount(), a.getCluster(), a.getPartition(),
+                        a.getQos() == null ? List.of() : a.getQos(), a.getDefault() == null ? null : a.getDefault().getQos()))
+                .toList();
     }
 
     public List<PartitionInfo> partitions() {

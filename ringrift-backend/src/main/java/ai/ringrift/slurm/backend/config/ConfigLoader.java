@@ -32,8 +32,6 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
 
-    private static final Pattern TIME = Pattern.compile("^(?:(\\d+)-)?(\\d{1,2}):(\\d{2}):(\\d{2})$");
-    private static final Pattern MEMORY = Pattern.compile("^(\\d+)([KMGT])?$");
     private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)$");
     private static final Pattern SIGNAL = Pattern.compile("^(SIG)?[A-Z0-9]+$");
 
@@ -309,43 +307,19 @@ public final class ConfigLoader {
     }
 
     private long memory(JsonNode node, String key, String fallback) {
-        String text = text(node, key, fallback);
-        Matcher m = MEMORY.matcher(text.toUpperCase());
-        if (!m.matches()) {
-            throw fail("slurm." + key, "'" + text + "' is not a memory size like 64G, 512M or 2T");
+        try {
+            return SlurmUnits.memoryMb(text(node, key, fallback));
+        } catch (IllegalArgumentException e) {
+            throw fail("slurm." + key, e.getMessage());
         }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "M" : m.group(2);
-        long mb = switch (unit) {
-            case "K" -> (n + 1023) / 1024;
-            case "M" -> n;
-            case "G" -> n * 1024;
-            default -> n * 1024 * 1024;
-        };
-        if (mb < 1) {
-            throw fail("slurm." + key, "must be at least 1M");
-        }
-        return mb;
     }
 
     private Duration time(JsonNode node, String key, String fallback) {
-        String text = text(node, key, fallback);
-        Matcher m = TIME.matcher(text);
-        if (!m.matches()) {
-            throw fail("slurm." + key, "'" + text + "' is not a time like HH:MM:SS or D-HH:MM:SS");
+        try {
+            return SlurmUnits.time(text(node, key, fallback));
+        } catch (IllegalArgumentException e) {
+            throw fail("slurm." + key, e.getMessage());
         }
-        int hours = Integer.parseInt(m.group(2));
-        int minutes = Integer.parseInt(m.group(3));
-        int seconds = Integer.parseInt(m.group(4));
-        if (minutes > 59 || seconds > 59 || (m.group(1) != null && hours > 23)) {
-            throw fail("slurm." + key, "'" + text + "' has minutes or seconds over 59 (or hours over 23 after a day)");
-        }
-        Duration d = Duration.ofDays(m.group(1) == null ? 0 : Long.parseLong(m.group(1)))
-                .plusHours(hours).plusMinutes(minutes).plusSeconds(seconds);
-        if (d.isZero()) {
-            throw fail("slurm." + key, "must be longer than zero");
-        }
-        return d;
     }
 
     private Duration duration(JsonNode node, String key, String fallback) {

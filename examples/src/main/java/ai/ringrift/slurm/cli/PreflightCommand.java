@@ -1,0 +1,38 @@
+package ai.ringrift.slurm.cli;
+
+import ai.ringrift.slurm.backend.SlurmBackend;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "preflight", description = "Check the cluster, the token, partitions, account, GPUs and directories.")
+final class PreflightCommand implements Callable<Integer> {
+
+    @Mixin
+    RingriftSlurm.Common common;
+
+    @Override
+    public Integer call() {
+        try (SlurmBackend backend = common.backend()) {
+            List<Preflight.Check> checks = Preflight.run(common.settings(), backend.client());
+            boolean ok = checks.stream().allMatch(Preflight.Check::ok);
+            if (common.json) {
+                common.printJson(java.util.Map.of("ok", ok, "checks", checks));
+            } else {
+                List<List<String>> rows = new ArrayList<>();
+                for (Preflight.Check c : checks) {
+                    rows.add(List.of(c.ok() ? "PASS" : "FAIL", c.name(), c.detail() + (c.ok() ? "" : "  -> fix: " + c.fix())));
+                }
+                common.out().print(RingriftSlurm.table(List.of("RESULT", "CHECK", "DETAIL"), rows));
+                common.out().println(ok ? "preflight passed" : "preflight FAILED");
+            }
+            if (!ok) {
+                common.err().println("ringrift-slurm: preflight failed: " + checks.stream().filter(c -> !c.ok())
+                        .map(Preflight.Check::name).toList());
+            }
+            return ok ? RingriftSlurm.OK : RingriftSlurm.FAILED;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+# Demo stand-in for a RingRift canonical script, installed by `ringrift-slurm loop --demo-scripts`
+# only where the repo directory has no real script. It shows what the job received and exits 0 (or N with --exit N).
+import json
+import os
+import socket
+import sys
+import time
+
+print("stand-in for " + os.path.basename(sys.argv[0]) + " on " + socket.gethostname())
+print("ARGV=" + json.dumps(sys.argv[1:]))
+print("CUDA_VISIBLE_DEVICES=" + os.environ.get("CUDA_VISIBLE_DEVICES", ""))
+print("RINGRIFT_WORK_TYPE=" + os.environ.get("RINGRIFT_WORK_TYPE", ""))
+print("RINGRIFT_TASK_INDEX=" + os.environ.get("RINGRIFT_TASK_INDEX", ""))
+sys.stdout.flush()
+time.sleep(2)
+if "--exit" in sys.argv:  # lets a demo show a failing job: --exit N
+    code = int(sys.argv[sys.argv.index("--exit") + 1])
+    print("exiting with %d" % code)
+    sys.exit(code)
+print("done")
