@@ -60,6 +60,10 @@ class GeneratedClientRealClusterIT {
                 .filter(p -> "gpu-train".equals(p.getName())).findFirst().orElseThrow();
         assertThat(train.getPartition().getState()).extracting(Enum::name).contains("UP");
 
+        ok(api.slurmdb().slurmdbV0040GetTres(), "slurmdb-tres");
+        ok(api.slurmdb().slurmdbV0040GetAssociations(null, null, null, null, null, null, null, null, null, null, null,
+                cluster.user(), null, null, null, null, null, null), "slurmdb-associations");
+
         var nodes = ok(api.slurm().slurmV0040GetNodes(null, null), "nodes");
         V0040Node node = nodes.getNodes().stream().filter(n -> "localhost".equals(n.getName())).findFirst().orElseThrow();
         assertThat(node.getGres()).contains("gpu:4");
