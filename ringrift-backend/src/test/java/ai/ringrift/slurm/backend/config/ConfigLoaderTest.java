@@ -48,6 +48,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theLambdaExampleLoads() {
+        LoopConfig config = ConfigLoader.load(Path.of(System.getProperty("project.root", "..")).resolve("config/unified_loop.slurm.example.yaml"), k -> null);
+        assertThat(config.usesSlurm()).isTrue();
+        assertThat(config.slurm().of(WorkType.TOURNAMENT).partition()).isEqualTo("gh200");
+        assertThat(config.slurm().rest().tokenFile()).isEqualTo(Path.of("/etc/ringrift/slurm_jwt"));
+    }
+
+    @Test
     void defaultsAreTheDesignsDefaults() throws Exception {
         SlurmSettings s = ConfigLoader.load(write(VALID), k -> null).slurm();
         assertThat(s.of(WorkType.TRAINING)).isEqualTo(new WorkTypeSettings("h100", 1, 16, 64 * 1024, Duration.ofHours(8), true));
