@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Small stand-ins for the loop's canonical Python scripts, for tests: they report what they got. */
-final class StandIns {
+public final class StandIns {
 
     static final String SCRIPT = """
             import json, os, sys, time
@@ -25,7 +25,7 @@ final class StandIns {
 
     private StandIns() {}
 
-    static void install(Path repoDir) throws IOException {
+    public static void install(Path repoDir) throws IOException {
         Path scripts = Files.createDirectories(repoDir.resolve("scripts"));
         for (WorkType type : WorkType.values()) {
             Path file = repoDir.resolve(type.canonicalScript());

@@ -1,0 +1,62 @@
+package ai.ringrift.slurm.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.ringrift.slurm.backend.JobHandle;
+import ai.ringrift.slurm.backend.JobOutcome;
+import ai.ringrift.slurm.backend.OrchestratorBackend;
+import ai.ringrift.slurm.backend.SlurmBackend;
+import ai.ringrift.slurm.backend.StandIns;
+import ai.ringrift.slurm.backend.TaskSpec;
+import ai.ringrift.slurm.backend.config.ConfigLoader;
+import ai.ringrift.slurm.backend.config.LoopConfig;
+import ai.ringrift.slurm.client.testing.LocalCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Tokens that live 30 s, during a 2-minute run of submissions and tracking: renewed, nothing fails. */
+class ShortTokenLifespanIT {
+
+    @Test
+    void thirtySecondTokensThroughATwoMinuteRun() throws Exception {
+        LocalCluster.require();
+        Path project = Path.of(System.getProperty("project.root", ".."));
+        String yaml = Files.readString(project.resolve("config/unified_loop.yaml"))
+                .replace("token_lifespan: 30m", "token_lifespan: 30s")
+                .replace("poll_interval_min: 2s", "poll_interval_min: 500ms")
+                .replace("poll_interval_max: 60s", "poll_interval_max: 2s");
+        Path file = Files.createTempFile("unified_loop_short_tokens", ".yaml");
+        Files.writeString(file, yaml);
+        LoopConfig config = ConfigLoader.load(file);
+        StandIns.install(config.slurm().repoDir());
+
+        List<JobHandle> handles = new ArrayList<>();
+        Set<Instant> expiries = new HashSet<>();
+        try (SlurmBackend backend = (SlurmBackend) OrchestratorBackend.fromConfig(config)) {
+            Instant end = Instant.now().plus(Duration.ofMinutes(2));
+            int i = 0;
+            while (Instant.now().isBefore(end)) {
+                handles.add(backend.runTournament(TaskSpec.builder().label("short-token-" + i++)
+                        .addArguments("--sleep", "5").build()));
+                backend.client().tokenExpiry().ifPresent(expiries::add);
+                Thread.sleep(10_000);
+            }
+            for (JobHandle h : handles) {
+                JobOutcome outcome = h.await(Duration.ofMinutes(3));
+                assertThat(outcome.isSuccess()).as(outcome.summary()).isTrue();
+            }
+        }
+        assertThat(handles).hasSizeGreaterThanOrEqualTo(10);
+        // at least four different tokens were used over 2 minutes of 30-second tokens
+        assertThat(expiries).hasSizeGreaterThanOrEqualTo(4);
+        System.out.printf("SHORT TOKENS: %d jobs over 2 min with 30 s tokens, %d tokens seen, none failed%n",
+                handles.size(), expiries.size());
+    }
+}

@@ -1,0 +1,176 @@
+package ai.ringrift.slurm.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.ringrift.slurm.backend.JobOutcome;
+import ai.ringrift.slurm.backend.OrchestratorBackend;
+import ai.ringrift.slurm.backend.SlurmBackend;
+import ai.ringrift.slurm.backend.TaskSpec;
+import ai.ringrift.slurm.backend.config.ConfigLoader;
+import ai.ringrift.slurm.client.testing.LocalCluster;
+import ai.ringrift.slurm.rest.JobSubmission;
+import ai.ringrift.slurm.rest.RetryPolicy;
+import ai.ringrift.slurm.rest.SlurmException;
+import ai.ringrift.slurm.rest.SlurmRestClient;
+import ai.ringrift.slurm.rest.TokenSource;
+import ai.ringrift.slurm.rest.TokenSources;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A full run at TRACE, and the error paths, with every log line, exception message and toString
+ * captured: no token and no key may appear in any of them, nor in the job scripts on the shared
+ * filesystem, nor in the jobs' environment.
+ */
+class SecretsNeverLeakIT {
+
+    private static final ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    private static final List<String> texts = new ArrayList<>();
+    private static final Set<String> secrets = new HashSet<>();
+    private static Level previous;
+    private static LocalCluster cluster;
+
+    @BeforeAll
+    static void captureEverything() throws Exception {
+        cluster = LocalCluster.require();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        LoggerContext context = root.getLoggerContext();
+        previous = root.getLevel();
+        context.getLoggerList().stream().filter(l -> l != root).forEach(l -> l.setLevel(null)); // all inherit TRACE
+        root.setLevel(Level.TRACE);
+        captured.setContext(context);
+        captured.start();
+        root.addAppender(captured);
+        byte[] key = Files.readAllBytes(cluster.jwtKeyFile());
+        secrets.add(Base64.getEncoder().encodeToString(key));
+        secrets.add(Base64.getUrlEncoder().withoutPadding().encodeToString(key));
+        secrets.add(new String(key, java.nio.charset.StandardCharsets.ISO_8859_1).substring(0, 16));
+    }
+
+    @AfterAll
+    static void restore() {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.detachAppender(captured);
+        root.setLevel(previous);
+    }
+
+    private static void remember(Object thing) {
+        texts.add(String.valueOf(thing));
+        if (thing instanceof Throwable t) {
+            StringBuilder all = new StringBuilder();
+            for (Throwable c = t; c != null; c = c.getCause()) {
+                all.append(c).append('\n');
+            }
+            texts.add(all.toString());
+        }
+    }
+
+    @Test
+    void aFullRunAndItsErrorPathsLeakNoTokenOrKey() throws Exception {
+        TokenSource minted = TokenSources.jwtKey(cluster.jwtKeyFile(), cluster.user(), Duration.ofMinutes(10), Clock.systemUTC());
+        secrets.add(minted.current().value());
+        remember(minted.current());
+        remember(minted.describe());
+
+        // the backend, end to end, through the project's config
+        Path project = Path.of(System.getProperty("project.root", ".."));
+        var config = ConfigLoader.load(project.resolve("config/unified_loop.yaml"));
+        ai.ringrift.slurm.backend.StandIns.install(config.slurm().repoDir());
+        try (SlurmBackend backend = (SlurmBackend) OrchestratorBackend.fromConfig(config)) {
+            remember(backend.client());
+            JobOutcome outcome = backend.runTournament(TaskSpec.builder().label("secrets").build()).await(Duration.ofMinutes(3));
+            remember(outcome);
+            outcome.tasks().forEach(t -> t.logTail().forEach(texts::add));
+            assertThat(String.join("\n", outcome.tasks().get(0).logTail())).contains("TOKEN_IN_ENV=False");
+        }
+
+        // the error paths
+        String fixed = cluster.mintToken(cluster.user(), Duration.ofSeconds(-60), Clock.systemUTC());
+        secrets.add(fixed);
+        try (SlurmRestClient stale = SlurmRestClient.builder().baseUrl(cluster.restUrl().toString())
+                .tokenSource(TokenSources.fixed(fixed)).retryPolicy(RetryPolicy.none()).build()) {
+            remember(stale);
+            catching(() -> stale.jobs(1));
+            catching(() -> stale.submit(JobSubmission.builder().name("x").script("#!/bin/bash\n").workingDirectory("/tmp").build()));
+        }
+        try (SlurmRestClient client = SlurmRestClient.builder().baseUrl(cluster.restUrl().toString()).tokenSource(minted).build()) {
+            catching(() -> client.submit(JobSubmission.builder().name("x").script("#!/bin/bash\n").partition("nope")
+                    .workingDirectory("/tmp").build()));
+            catching(() -> client.submit(JobSubmission.builder().name("x").script("#!/bin/bash\n").qos("nope")
+                    .workingDirectory("/tmp").build()));
+            assertThat(client.jobs(99_999_999L)).isEmpty();
+        }
+        try (SlurmRestClient nowhere = SlurmRestClient.builder().baseUrl("http://127.0.0.1:9").tokenSource(minted)
+                .retryPolicy(RetryPolicy.none()).build()) {
+            catching(nowhere::ping);
+        }
+        catching(() -> SlurmRestClient.builder().baseUrl("not a url").tokenSource(minted).build());
+
+        // everything said, by loggers and by exceptions
+        for (ILoggingEvent event : captured.list) {
+            texts.add(event.getFormattedMessage());
+            if (event.getThrowableProxy() != null) {
+                texts.add(ThrowableProxyUtil.asString(event.getThrowableProxy()));
+            }
+        }
+        assertThat(captured.list).as("TRACE capture saw the run").hasSizeGreaterThan(5);
+        for (String text : texts) {
+            for (String secret : secrets) {
+                assertThat(text).as("a log line, message or toString").doesNotContain(secret);
+            }
+        }
+
+        // job scripts written for audit on the shared filesystem
+        try (Stream<Path> scripts = Files.list(ConfigLoader.load(project.resolve("config/unified_loop.yaml")).slurm().jobDir())) {
+            for (Path script : scripts.toList()) {
+                String body = Files.readString(script);
+                assertThat(body).doesNotContain("SLURM_JWT").doesNotContain("X-SLURM-USER-TOKEN");
+                for (String secret : secrets) {
+                    assertThat(body).doesNotContain(secret);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aKeyFileOthersCanReadIsWarnedAbout() throws Exception {
+        Path loose = Files.createTempFile("jwt", ".key");
+        Files.write(loose, Files.readAllBytes(cluster.jwtKeyFile()));
+        Files.setPosixFilePermissions(loose, PosixFilePermissions.fromString("rw-r--r--"));
+        int before = captured.list.size();
+        TokenSources.jwtKey(loose, cluster.user(), Duration.ofMinutes(5), Clock.systemUTC());
+        assertThat(captured.list.subList(before, captured.list.size()))
+                .anyMatch(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("can be read by other users")
+                        && e.getFormattedMessage().contains("chmod 600"));
+        Files.delete(loose);
+    }
+
+    private static void catching(Runnable r) {
+        try {
+            r.run();
+        } catch (SlurmException e) {
+            remember(e);
+            return;
+        }
+        throw new AssertionError("expected an error");
+    }
+}
