@@ -137,7 +137,11 @@ final class JobTracker implements AutoCloseable {
         } catch (SlurmException e) {
             log.warn("job tracking round failed, trying again in {}: {}", interval, e.getMessage());
         } catch (RuntimeException e) {
-            log.error("job tracking round failed unexpectedly; trying again in {}", interval, e);
+            if (poller.isShutdown()) {
+                log.debug("job tracking round ended by close: {}", e.toString());
+            } else {
+                log.error("job tracking round failed unexpectedly; trying again in {}", interval, e);
+            }
         } finally {
             if (!poller.isShutdown()) {
                 poller.schedule(this::round, interval.toMillis(), TimeUnit.MILLISECONDS);
@@ -267,8 +271,14 @@ final class JobTracker implements AutoCloseable {
         }
     }
 
+    /** Stops polling, and waits briefly for a round in progress so it does not outlive the client. */
     @Override
     public void close() {
         poller.shutdownNow();
+        try {
+            poller.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -36,6 +36,7 @@ public final class SlurmBackend implements OrchestratorBackend {
     private final SlurmRestClient client;
     private final JobTracker tracker;
     private final boolean ownsClient;
+    private volatile boolean closed;
 
     SlurmBackend(SlurmSettings settings, SlurmRestClient client, boolean ownsClient) {
         this.settings = settings;
@@ -101,6 +102,7 @@ public final class SlurmBackend implements OrchestratorBackend {
         Path scriptFile = writeForAudit(name, key, script);
         String logPattern = settings.logDir().resolve(name + (array ? "-%A_%a.out" : "-%j.out")).toString();
 
+        requireOpen();
         JobTracker.Aggregate aggregate = new JobTracker.Aggregate(type, name, task.tasks());
         List<Long> submitted = new ArrayList<>();
         int throttle = task.throttle().orElse(type == WorkType.SELFPLAY ? settings.selfplayThrottle() : task.tasks());
@@ -146,6 +148,31 @@ public final class SlurmBackend implements OrchestratorBackend {
             throw e;
         }
         return new JobHandle(type, name, submitted, task.tasks(), aggregate.future, client::cancel);
+    }
+
+    /**
+     * Follows jobs submitted earlier (by this or another backend with the same settings, e.g. before a
+     * restart of the service) to their outcome. A job that has left slurmctld is read from slurmdbd.
+     */
+    public JobHandle resume(JobHandle submitted) {
+        requireOpen();
+        WorkType type = submitted.type();
+        boolean array = type == WorkType.SELFPLAY || submitted.tasks() > 1;
+        String logPattern = settings.logDir().resolve(submitted.name() + (array ? "-%A_%a.out" : "-%j.out")).toString();
+        JobTracker.Aggregate aggregate = new JobTracker.Aggregate(type, submitted.name(), submitted.tasks());
+        int offset = 0;
+        for (long jobId : submitted.jobIds()) {
+            int count = array ? Math.min(settings.maxArraySize(), submitted.tasks() - offset) : 1;
+            tracker.track(new JobTracker.Tracked(jobId, array, count, offset, logPattern, aggregate));
+            offset += count;
+        }
+        return new JobHandle(type, submitted.name(), submitted.jobIds(), submitted.tasks(), aggregate.future, client::cancel);
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new SlurmUsageException("this backend is closed; make a new one");
+        }
     }
 
     private Path writeForAudit(String name, String key, String script) {
@@ -228,6 +255,10 @@ public final class SlurmBackend implements OrchestratorBackend {
      * submits and exits). Their ids are in the handles.
      */
     public void detach() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         tracker.close();
         if (ownsClient) {
             client.close();
@@ -236,6 +267,10 @@ public final class SlurmBackend implements OrchestratorBackend {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             List<Long> live = tracker.liveJobIds();
             if (settings.cancelOnClose() && !live.isEmpty()) {

@@ -34,7 +34,8 @@ import retrofit2.Response;
  * <ul>
  *   <li>a refused or expired token: HTTP 511 with error 1007; no token at all: HTTP 401
  *   <li>an unknown partition (2000), an invalid account (2045) or qos: HTTP 500, never retried
- *   <li>slurmctld down: HTTP 502 with error 1800 on submit, HTTP 500 with error -1 on reads
+ *   <li>slurmctld down: HTTP 502 with error 1800 on submit, HTTP 500 with error -1 on reads;
+ *       slurmctld going away mid-request: HTTP 500 with errno 104 ("Connection reset by peer")
  *   <li>slurmdbd down: HTTP 502 with error 7000; a token slurmdbd refuses: the same, with
  *       "authentication error" in the description
  * </ul>
@@ -45,10 +46,22 @@ final class Exchanges {
 
     /** Slurm errors that mean "the daemon could not be reached or is busy now". */
     static boolean isTransientSlurmError(int n) {
-        return (n >= 1001 && n <= 1004) // SLURM_COMMUNICATIONS_*
+        return isSocketErrno(n)
+                || (n >= 1001 && n <= 1004) // SLURM_COMMUNICATIONS_*
                 || (n >= 1800 && n <= 1805) // SLURMCTLD_COMMUNICATIONS_* (connect, send, receive, shutdown, backoff, hard drop)
                 || (n >= 5000 && n <= 5005) // SLURM_PROTOCOL_SOCKET_IMPL_* (timeouts, short reads)
                 || n == 7000; // ESLURM_DB_CONNECTION: slurmdbd unreachable
+    }
+
+    /**
+     * Plain errno values Slurm passes through when its own socket to slurmctld fails (seen on the
+     * real server during a slurmctld restart: HTTP 500, error 104 "Connection reset by peer").
+     */
+    static boolean isSocketErrno(int n) {
+        return switch (n) {
+            case 4, 11, 32, 103, 104, 110, 111, 112, 113 -> true; // EINTR EAGAIN EPIPE ECONNABORTED ECONNRESET ETIMEDOUT ECONNREFUSED EHOSTDOWN EHOSTUNREACH
+            default -> false;
+        };
     }
 
     static boolean isAuthSlurmError(int n) {

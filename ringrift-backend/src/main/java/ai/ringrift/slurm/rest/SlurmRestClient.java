@@ -237,6 +237,21 @@ public final class SlurmRestClient implements AutoCloseable {
         return answer.getJobs() == null ? List.of() : answer.getJobs().stream().map(V0040Mapping::fromAccounting).toList();
     }
 
+    /**
+     * What slurmdbd recorded for jobs with this name submitted since {@code since} (one record per job,
+     * per array task). Handy to check that a piece of work ran exactly once.
+     */
+    public List<JobInfo> accountingJobsNamed(String name, Instant since) {
+        ensureVersion();
+        String from = relativeTime(since);
+        var answer = retrier.call("find accounting jobs named " + name, () -> exchanges.execute(slurmdb.slurmdbV0040GetJobs(
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, name, null, null, null, null, null, null, null, null, null, null, null, null,
+                from, null, null, null, null), true));
+        return answer.getJobs() == null ? List.of() : answer.getJobs().stream().map(V0040Mapping::fromAccounting)
+                .filter(j -> j.name().equals(name)).toList();
+    }
+
     /** The light state of every job slurmctld has: one request, ids and states only. */
     public List<JobStateEntry> jobStates() {
         return jobStates(List.of());
@@ -337,6 +352,10 @@ public final class SlurmRestClient implements AutoCloseable {
             } catch (SlurmRejectedException e) {
                 if (e.errors().isEmpty() && e.httpStatus().orElse(0) >= 502) {
                     uncertain.set(true); // a proxy's 502/504: slurmrestd may have acted
+                } else if (e.isRetryable() && !e.hasErrorNumber(1800)) {
+                    // the connection to slurmctld broke mid-RPC (reset, receive error, timeout): the job
+                    // may exist. Only a failure to connect at all (1800) is known to have created nothing.
+                    uncertain.set(true);
                 }
                 throw e;
             }
@@ -386,8 +405,9 @@ public final class SlurmRestClient implements AutoCloseable {
                 return found;
             }
         }
-        // it may have run and left slurmctld already
-        String from = String.valueOf(since.minus(Duration.ofMinutes(5)).getEpochSecond());
+        // it may have run and left slurmctld already. slurmdbd's query takes relative times
+        // ("now-600seconds"); it answers 422 to epoch seconds.
+        String from = relativeTime(since.minus(Duration.ofMinutes(5)));
         var recorded = exchanges.execute(slurmdb.slurmdbV0040GetJobs(null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, null, from, null, null, null, null), true);
@@ -400,6 +420,12 @@ public final class SlurmRestClient implements AutoCloseable {
                 .filter(Objects::nonNull)
                 .map(Integer::longValue)
                 .min(Long::compare);
+    }
+
+    /** Slurm's relative time for an instant in the past: "now-600seconds". */
+    private String relativeTime(Instant past) {
+        long seconds = Math.max(1, Duration.between(past, clock.instant()).getSeconds());
+        return "now-" + seconds + "seconds";
     }
 
     // ------------------------------------------------------------------ cancel

@@ -285,6 +285,21 @@ class SlurmRestClientFaultTest {
     }
 
     @Test
+    void submitWhoseControllerConnectionWasReset_looksForTheJobBeforeSendingAgain() {
+        // seen on the real server while slurmctld restarted: HTTP 500, errno 104 from slurm_submit_batch_job()
+        String key = "reset-mid-rpc-key";
+        wm.stubFor(post(urlPathEqualTo(SUBMIT)).willReturn(aResponse().withStatus(500).withBody(
+                "{\"errors\":[{\"description\":\"Batch job submission failed\",\"error_number\":104,"
+                        + "\"error\":\"Connection reset by peer\",\"source\":\"slurm_submit_batch_job()\"}],\"warnings\":[]}")));
+        wm.stubFor(get(urlPathEqualTo(JOBS)).willReturn(aResponse().withStatus(200)
+                .withBody(Recorded.jobListWith("job-get-held", 4242, SlurmRestClient.SUBMIT_KEY_PREFIX + key))));
+        SubmittedJob job = client.submit(job(key));
+        assertThat(job.jobId()).isEqualTo(4242);
+        assertThat(job.adopted()).isTrue();
+        wm.verify(1, postRequestedFor(urlPathEqualTo(SUBMIT)));
+    }
+
+    @Test
     void submitThatCouldNotConnect_isSentAgainWithoutLooking() {
         // slurmctld down behind slurmrestd: HTTP 502 with Slurm error 1800
         stubOnceThen(post(urlPathEqualTo(SUBMIT)).willReturn(recorded("error-submit-controller-down")),

@@ -1,0 +1,176 @@
+package ai.ringrift.slurm.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.ringrift.slurm.backend.JobHandle;
+import ai.ringrift.slurm.backend.JobOutcome;
+import ai.ringrift.slurm.backend.OrchestratorBackend;
+import ai.ringrift.slurm.backend.OutcomeKind;
+import ai.ringrift.slurm.backend.SlurmBackend;
+import ai.ringrift.slurm.backend.StandIns;
+import ai.ringrift.slurm.backend.TaskSpec;
+import ai.ringrift.slurm.backend.config.ConfigLoader;
+import ai.ringrift.slurm.backend.config.LoopConfig;
+import ai.ringrift.slurm.client.testing.LocalCluster;
+import ai.ringrift.slurm.rest.JobInfo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Daemons of the real cluster stopped and started under a running backend: every job reaches its
+ * true final state, and slurmdbd's records show each submitted exactly once.
+ */
+class ClusterFaultsIT {
+
+    private static LocalCluster cluster;
+    private static LoopConfig config;
+    private static String yaml;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        cluster = LocalCluster.require();
+        Path project = Path.of(System.getProperty("project.root", ".."));
+        yaml = Files.readString(project.resolve("config/unified_loop.yaml"))
+                .replace("poll_interval_min: 2s", "poll_interval_min: 500ms")
+                .replace("poll_interval_max: 60s", "poll_interval_max: 3s");
+        config = load(yaml);
+        StandIns.install(config.slurm().repoDir());
+    }
+
+    @AfterAll
+    static void everythingBackUp() throws Exception {
+        cluster.up();
+    }
+
+    private static LoopConfig load(String text) throws Exception {
+        Path file = Files.createTempFile("unified_loop_faults", ".yaml");
+        Files.writeString(file, text);
+        return ConfigLoader.load(file);
+    }
+
+    private static CompletableFuture<Void> restartLater(String daemon, int seconds) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                cluster.stop(daemon);
+                TimeUnit.SECONDS.sleep(seconds);
+                cluster.up();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static void assertEachRanOnce(SlurmBackend backend, List<JobHandle> handles, Instant since) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(120);
+        for (JobHandle h : handles) {
+            List<JobInfo> records;
+            do {
+                records = backend.client().accountingJobsNamed(h.name(), since);
+                if (records.size() == 1 && records.get(0).isFinal()) {
+                    break;
+                }
+                Thread.sleep(500);
+            } while (Instant.now().isBefore(deadline));
+            assertThat(records).as("slurmdbd records of %s", h.name()).hasSize(1);
+            assertThat(records.get(0).jobId()).isEqualTo(h.jobIds().get(0));
+        }
+    }
+
+    @Test
+    void slurmrestdKilledWhile200JobsAreTrackedAndBack10sLater() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Instant since = Instant.now().minusSeconds(5);
+        try (SlurmBackend backend = (SlurmBackend) OrchestratorBackend.fromConfig(config)) {
+            List<JobHandle> handles = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                handles.add(backend.runTournament(TaskSpec.builder().label("rest-" + run + "-" + i).cpus(1).memoryMb(64)
+                        .addArguments("--sleep", "1").build()));
+            }
+            restartLater("slurmrestd", 10).get(2, TimeUnit.MINUTES);
+            for (JobHandle h : handles) {
+                JobOutcome outcome = h.await(Duration.ofMinutes(5));
+                assertThat(outcome.isSuccess()).as(outcome.summary()).isTrue();
+            }
+            assertEachRanOnce(backend, handles, since);
+            System.out.printf("FAULT slurmrestd: 200 jobs tracked through a 10 s outage, all COMPLETED, %d tracking requests%n",
+                    backend.trackingRequests());
+        }
+    }
+
+    @Test
+    void slurmctldRestartedInTheMiddleOfARun() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Instant since = Instant.now().minusSeconds(5);
+        try (SlurmBackend backend = (SlurmBackend) OrchestratorBackend.fromConfig(config)) {
+            List<JobHandle> handles = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                handles.add(backend.runTournament(TaskSpec.builder().label("ctld-" + run + "-" + i).cpus(1).memoryMb(64)
+                        .addArguments("--sleep", "3").build()));
+            }
+            CompletableFuture<Void> restart = restartLater("slurmctld", 5);
+            // submissions keep coming while slurmctld is away; they wait for it (retries), never twice
+            for (int i = 20; i < 30; i++) {
+                handles.add(backend.runTournament(TaskSpec.builder().label("ctld-" + run + "-" + i).cpus(1).memoryMb(64)
+                        .addArguments("--sleep", "1").build()));
+            }
+            restart.get(2, TimeUnit.MINUTES);
+            for (JobHandle h : handles) {
+                assertThat(h.await(Duration.ofMinutes(5)).isSuccess()).isTrue();
+            }
+            assertEachRanOnce(backend, handles, since);
+        }
+    }
+
+    @Test
+    void aFinishedJobWaitsForSlurmdbdWhenItIsDown() throws Exception {
+        // a service submits and stops (its job goes on), then a new one resumes tracking while slurmdbd is down
+        SlurmBackend first = (SlurmBackend) OrchestratorBackend.fromConfig(config);
+        JobHandle job = first.runTournament(TaskSpec.builder().label("dbd-" + UUID.randomUUID().toString().substring(0, 8))
+                .addArguments("--exit", "5").build());
+        first.detach();
+        long id = job.jobIds().get(0);
+        try (SlurmBackend resumed = (SlurmBackend) OrchestratorBackend.fromConfig(config)) {
+            Instant deadline = Instant.now().plusSeconds(240);
+            while (resumed.client().job(id).isPresent() && Instant.now().isBefore(deadline)) {
+                Thread.sleep(2000);
+            }
+            assertThat(resumed.client().job(id)).as("job %d left slurmctld", id).isEmpty();
+            cluster.stop("slurmdbd");
+            JobHandle again = resumed.resume(job);
+            Thread.sleep(5000);
+            assertThat(again.outcome()).as("slurmdbd is down: the job is not taken for finished").isNotDone();
+            assertThat(resumed.liveJobIds()).contains(id);
+            cluster.up();
+            JobOutcome outcome = again.await(Duration.ofMinutes(2));
+            assertThat(outcome.tasks().get(0).kind()).isEqualTo(OutcomeKind.FAILED);
+            assertThat(outcome.tasks().get(0).exitCode()).isEqualTo(5);
+            assertThat(outcome.tasks().get(0).fromAccounting()).isTrue();
+        }
+    }
+
+    @Test
+    void anUnwritableLogDirectoryEndsInAFailureThatSaysSo() throws Exception {
+        Path logs = Files.createDirectories(config.slurm().sharedRoot().resolve("unwritable-logs-" + UUID.randomUUID()));
+        Files.setPosixFilePermissions(logs, PosixFilePermissions.fromString("r-xr-xr-x")); // the job user cannot write
+        try (SlurmBackend backend = (SlurmBackend) OrchestratorBackend.fromConfig(load(yaml.replace(
+                "log_dir: /var/lib/ringrift-slurm/shared/slurm/logs", "log_dir: " + logs)))) {
+            JobOutcome outcome = backend.runTournament(TaskSpec.builder().label("nolog").build()).await(Duration.ofMinutes(3));
+            var task = outcome.tasks().get(0);
+            assertThat(task.kind()).isEqualTo(OutcomeKind.FAILED);
+            assertThat(task.logProblem()).contains(logs.toString());
+            System.out.printf("FAULT log dir: job %s ended %s (%s), log problem: %s%n", task.slurmId(), task.kind(),
+                    task.stateReason(), task.logProblem());
+        }
+    }
+}
