@@ -12,7 +12,6 @@ import ai.ringrift.slurm.backend.TaskSpec;
 import ai.ringrift.slurm.backend.config.ConfigLoader;
 import ai.ringrift.slurm.backend.config.LoopConfig;
 import ai.ringrift.slurm.client.testing.LocalCluster;
-import ai.ringrift.slurm.rest.JobInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -71,22 +70,6 @@ class ClusterFaultsIT {
         });
     }
 
-    private static void assertEachRanOnce(SlurmBackend backend, List<JobHandle> handles, Instant since) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(120);
-        for (JobHandle h : handles) {
-            List<JobInfo> records;
-            do {
-                records = backend.client().accountingJobsNamed(h.name(), since);
-                if (records.size() == 1 && records.get(0).isFinal()) {
-                    break;
-                }
-                Thread.sleep(500);
-            } while (Instant.now().isBefore(deadline));
-            assertThat(records).as("slurmdbd records of %s", h.name()).hasSize(1);
-            assertThat(records.get(0).jobId()).isEqualTo(h.jobIds().get(0));
-        }
-    }
-
     @Test
     void slurmrestdKilledWhile200JobsAreTrackedAndBack10sLater() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
@@ -102,7 +85,7 @@ class ClusterFaultsIT {
                 JobOutcome outcome = h.await(Duration.ofMinutes(5));
                 assertThat(outcome.isSuccess()).as(outcome.summary()).isTrue();
             }
-            assertEachRanOnce(backend, handles, since);
+            RanOnce.assertEachRanOnce(backend, handles, since);
             System.out.printf("FAULT slurmrestd: 200 jobs tracked through a 10 s outage, all COMPLETED, %d tracking requests%n",
                     backend.trackingRequests());
         }
@@ -128,7 +111,7 @@ class ClusterFaultsIT {
             for (JobHandle h : handles) {
                 assertThat(h.await(Duration.ofMinutes(5)).isSuccess()).isTrue();
             }
-            assertEachRanOnce(backend, handles, since);
+            RanOnce.assertEachRanOnce(backend, handles, since);
         }
     }
 

@@ -36,14 +36,16 @@ class ShortTokenLifespanIT {
         Files.writeString(file, yaml);
         LoopConfig config = ConfigLoader.load(file);
         StandIns.install(config.slurm().repoDir());
+        String run = java.util.UUID.randomUUID().toString().substring(0, 6);
 
         List<JobHandle> handles = new ArrayList<>();
         Set<Instant> expiries = new HashSet<>();
+        Instant since = Instant.now().minusSeconds(5);
         try (SlurmBackend backend = (SlurmBackend) OrchestratorBackend.fromConfig(config)) {
             Instant end = Instant.now().plus(Duration.ofMinutes(2));
             int i = 0;
             while (Instant.now().isBefore(end)) {
-                handles.add(backend.runTournament(TaskSpec.builder().label("short-token-" + i++)
+                handles.add(backend.runTournament(TaskSpec.builder().label("short-token-" + run + "-" + i++)
                         .addArguments("--sleep", "5").build()));
                 backend.client().tokenExpiry().ifPresent(expiries::add);
                 Thread.sleep(10_000);
@@ -52,6 +54,7 @@ class ShortTokenLifespanIT {
                 JobOutcome outcome = h.await(Duration.ofMinutes(3));
                 assertThat(outcome.isSuccess()).as(outcome.summary()).isTrue();
             }
+            RanOnce.assertEachRanOnce(backend, handles, since);
         }
         assertThat(handles).hasSizeGreaterThanOrEqualTo(10);
         // at least four different tokens were used over 2 minutes of 30-second tokens

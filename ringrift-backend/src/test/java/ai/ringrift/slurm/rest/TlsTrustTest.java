@@ -85,6 +85,15 @@ class TlsTrustTest {
     }
 
     @Test
+    void anUnknownHostIsNamedWithTheFix() {
+        try (SlurmRestClient nowhere = SlurmRestClient.builder().baseUrl("http://no-such-host.invalid:6820")
+                .tokenSource(TokenSources.fixed("t0k3n")).retryPolicy(RetryPolicy.none()).checkVersion(false).build()) {
+            assertThatThrownBy(nowhere::ping).isInstanceOfSatisfying(SlurmUsageException.class,
+                    e -> assertThat(e.getMessage()).contains("cannot resolve the slurmrestd host no-such-host.invalid"));
+        }
+    }
+
+    @Test
     void aBadUrlIsRefusedAtBuildWithTheFormToUse() {
         assertThatThrownBy(() -> SlurmRestClient.builder().baseUrl("127.0.0.1:6820").tokenSource(TokenSources.fixed("x")).build())
                 .isInstanceOf(SlurmUsageException.class).hasMessageContaining("http://HOST:6820");
