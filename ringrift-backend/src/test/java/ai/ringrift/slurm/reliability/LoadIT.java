@@ -18,7 +18,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * 1,000 jobs (training, tournaments and self-play array tasks, mixed) submitted and tracked to
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class LoadIT {
 
     @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES) // about 4 minutes on 2 cores; the default 3 is too short
     void aThousandJobsNoneLostNoneTwice() throws Exception {
         LocalCluster.require();
         Path project = Path.of(System.getProperty("project.root", ".."));
