@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /**
  * What Slurm says about one job (or one array task), from slurmctld or, once the job has left it,
@@ -66,9 +65,5 @@ public record JobInfo(long jobId, long arrayJobId, int arrayTaskId, String name,
 
     public OptionalLong arrayJob() {
         return arrayJobId > 0 ? OptionalLong.of(arrayJobId) : OptionalLong.empty();
-    }
-
-    Set<String> flags() {
-        return Set.copyOf(stateNames);
     }
 }

@@ -20,7 +20,14 @@ class WrapperScriptTest {
             "a;b && c", "line1\nline2", "ünïcødé ✓", "$HOME", "\\back\\slash", "", "x".repeat(4096));
 
     private SlurmSettings settings(String extra) throws Exception {
-        Path yaml = dir.resolve("loop.yaml");
+        return settings("/shared", "/shared/ringrift", """
+                  venv_activate: /shared/venv/bin/activate
+                  venv_activate_arm64: /shared/venv-arm64/bin/activate
+                """ + extra);
+    }
+
+    private SlurmSettings settings(String sharedRoot, String repoDir, String extra) throws Exception {
+        Path yaml = Files.createTempFile(dir, "loop", ".yaml");
         Files.writeString(yaml, """
                 execution_backend: slurm
                 slurm:
@@ -28,11 +35,9 @@ class WrapperScriptTest {
                   partition_training: t
                   partition_selfplay: s
                   partition_tournament: c
-                  shared_root: /shared
-                  repo_dir: /shared/ringrift
-                  venv_activate: /shared/venv/bin/activate
-                  venv_activate_arm64: /shared/venv-arm64/bin/activate
-                """ + extra);
+                  shared_root: %s
+                  repo_dir: %s
+                """.formatted(sharedRoot, repoDir) + extra);
         return ConfigLoader.load(yaml, k -> null).slurm();
     }
 
@@ -77,18 +82,7 @@ class WrapperScriptTest {
     void hostileArgumentsReachTheProgramUnchanged() throws Exception {
         Path repo = Files.createDirectories(dir.resolve("repo"));
         StandIns.install(repo);
-        Path yaml = dir.resolve("run.yaml");
-        Files.writeString(yaml, """
-                execution_backend: slurm
-                slurm:
-                  rest: {url: "http://h:6820", user: u, jwt_key_file: /k}
-                  partition_training: t
-                  partition_selfplay: s
-                  partition_tournament: c
-                  shared_root: %s
-                  repo_dir: %s
-                """.formatted(dir, repo));
-        String script = WrapperScript.render(ConfigLoader.load(yaml, k -> null).slurm(), WorkType.TRAINING, "x", HOSTILE);
+        String script = WrapperScript.render(settings(dir.toString(), repo.toString(), ""), WorkType.TRAINING, "x", HOSTILE);
         Path file = dir.resolve("wrapper.sh");
         Files.writeString(file, script);
         Process p = new ProcessBuilder("bash", file.toString()).redirectErrorStream(true).start();
