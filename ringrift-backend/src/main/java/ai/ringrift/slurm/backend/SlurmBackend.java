@@ -96,11 +96,11 @@ public final class SlurmBackend implements OrchestratorBackend {
     private JobHandle run(WorkType type, TaskSpec task) {
         WorkTypeSettings defaults = settings.of(type);
         String name = ("rr-" + type.key() + "-" + task.label());
-        boolean array = type == WorkType.SELFPLAY || task.tasks() > 1;
+        boolean array = runsAsArray(type, task.tasks());
         String key = UUID.randomUUID().toString();
         String script = WrapperScript.render(settings, type, name, task.arguments());
         Path scriptFile = writeForAudit(name, key, script);
-        String logPattern = settings.logDir().resolve(name + (array ? "-%A_%a.out" : "-%j.out")).toString();
+        String logPattern = logPattern(name, array);
 
         requireOpen();
         JobTracker.Aggregate aggregate = new JobTracker.Aggregate(type, name, task.tasks());
@@ -157,8 +157,8 @@ public final class SlurmBackend implements OrchestratorBackend {
     public JobHandle resume(JobHandle submitted) {
         requireOpen();
         WorkType type = submitted.type();
-        boolean array = type == WorkType.SELFPLAY || submitted.tasks() > 1;
-        String logPattern = settings.logDir().resolve(submitted.name() + (array ? "-%A_%a.out" : "-%j.out")).toString();
+        boolean array = runsAsArray(type, submitted.tasks());
+        String logPattern = logPattern(submitted.name(), array);
         JobTracker.Aggregate aggregate = new JobTracker.Aggregate(type, submitted.name(), submitted.tasks());
         int offset = 0;
         for (long jobId : submitted.jobIds()) {
@@ -167,6 +167,16 @@ public final class SlurmBackend implements OrchestratorBackend {
             offset += count;
         }
         return new JobHandle(type, submitted.name(), submitted.jobIds(), submitted.tasks(), aggregate.future, client::cancel);
+    }
+
+    /** Self-play always runs as an array; other work when it has more than one task. */
+    private static boolean runsAsArray(WorkType type, int tasks) {
+        return type == WorkType.SELFPLAY || tasks > 1;
+    }
+
+    /** Where a job's output goes: %j for a job, %A_%a for an array task (run and resume must agree). */
+    private String logPattern(String name, boolean array) {
+        return settings.logDir().resolve(name + (array ? "-%A_%a.out" : "-%j.out")).toString();
     }
 
     private void requireOpen() {
