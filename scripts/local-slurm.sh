@@ -173,9 +173,49 @@ ensure_config() {
 
   in_root id "$JOB_USER" >/dev/null 2>&1 || in_root useradd -u "$JOB_UID" -m -s /bin/bash "$JOB_USER"
   in_root id "$REST_USER" >/dev/null 2>&1 || in_root useradd -u "$REST_UID" -M -s /usr/sbin/nologin "$REST_USER"
-  chown "$(in_root id -u "$JOB_USER"):$(in_root id -g "$JOB_USER")" "$SHARED"
-  chmod 0775 "$SHARED"
+  ensure_host_user
+  prepare_shared_tree
   chown "$(in_root id -u mysql):$(in_root id -g mysql)" "$ROOT/run/mysqld"
+}
+
+# The jobs run as $JOB_USER and must write their output files on the shared filesystem. On a real
+# cluster every host (the service's included) knows the same users with the same uids; give this
+# host the job user too, so that the service can tell (and set) who owns the shared directories.
+ensure_host_user() {
+  local uid gid
+  uid=$(in_root id -u "$JOB_USER")
+  gid=$(in_root id -g "$JOB_USER")
+  if ! getent group "$JOB_USER" >/dev/null 2>&1 && ! getent group "$gid" >/dev/null 2>&1; then
+    groupadd -g "$gid" "$JOB_USER"
+  fi
+  if ! getent passwd "$JOB_USER" >/dev/null 2>&1; then
+    if getent passwd "$uid" >/dev/null 2>&1; then
+      log "uid $uid of the job user $JOB_USER is taken on this host by $(getent passwd "$uid" | cut -d: -f1); not adding $JOB_USER here"
+    else
+      useradd -u "$uid" -g "$gid" -M -N -d /nonexistent -s /usr/sbin/nologin "$JOB_USER"
+    fi
+  fi
+  if [ "$(getent passwd "$JOB_USER" | cut -d: -f3)" != "$uid" ] && getent passwd "$JOB_USER" >/dev/null 2>&1; then
+    log "WARNING: $JOB_USER has uid $(getent passwd "$JOB_USER" | cut -d: -f3) on this host but $uid in the cluster; files in $SHARED will show the wrong owner here"
+  fi
+}
+
+# The shared tree as config/unified_loop.yaml lays it out (repo_dir, job_dir, log_dir), owned by
+# the job user: the jobs write their logs there, whoever (root, a service) runs the command line.
+# Also repairs a tree that an earlier run or a person left owned by root.
+SHARED_DIRS=(slurm slurm/jobs slurm/logs ringrift)
+prepare_shared_tree() {
+  local uid gid d
+  uid=$(in_root id -u "$JOB_USER")
+  gid=$(in_root id -g "$JOB_USER")
+  mkdir -p "$SHARED"
+  chown "$uid:$gid" "$SHARED"
+  chmod 0775 "$SHARED"
+  for d in "${SHARED_DIRS[@]}"; do
+    mkdir -p "$SHARED/$d"
+    chown "$uid:$gid" "$SHARED/$d"
+    chmod 0775 "$SHARED/$d"
+  done
 }
 
 # ---------------------------------------------------------------- processes
