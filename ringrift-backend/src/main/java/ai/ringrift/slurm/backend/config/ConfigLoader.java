@@ -203,15 +203,33 @@ public final class ConfigLoader {
             throw fail("slurm.rest.url", "'" + url + "' is not an http:// or https:// URL like http://HOST:6820");
         }
         String user = override("SLURM_REST_USER", text(rest, "user", null, "slurm.rest"));
-        String keyFile = override("SLURM_JWT_KEY_FILE", text(rest, "jwt_key_file", null, "slurm.rest"));
-        String tokenFile = override("SLURM_TOKEN_FILE", text(rest, "token_file", null, "slurm.rest"));
-        boolean tokenEnv = bool(rest, "token_env", false, "slurm.rest") || "true".equalsIgnoreCase(env.apply("SLURM_JWT_FROM_ENV"));
-        int sources = (keyFile != null ? 1 : 0) + (tokenFile != null ? 1 : 0) + (tokenEnv ? 1 : 0);
-        if (sources == 0) {
-            throw fail("slurm.rest", "has no token source; set one of jwt_key_file, token_file or token_env: true");
+        // The token source is one setting: one given in the environment replaces the file's, whichever it is.
+        String envKeyFile = blankToNull(env.apply("SLURM_JWT_KEY_FILE"));
+        String envTokenFile = blankToNull(env.apply("SLURM_TOKEN_FILE"));
+        boolean envTokenEnv = "true".equalsIgnoreCase(env.apply("SLURM_JWT_FROM_ENV"));
+        int fromEnv = (envKeyFile != null ? 1 : 0) + (envTokenFile != null ? 1 : 0) + (envTokenEnv ? 1 : 0);
+        if (fromEnv > 1) {
+            throw new ConfigException(file, "(environment)", 0, "sets more than one token source (SLURM_JWT_KEY_FILE, "
+                    + "SLURM_TOKEN_FILE, SLURM_JWT_FROM_ENV=true); keep one");
         }
-        if (sources > 1) {
-            throw fail("slurm.rest", "has more than one token source; keep one of jwt_key_file, token_file, token_env");
+        String keyFile;
+        String tokenFile;
+        boolean tokenEnv;
+        if (fromEnv == 1) {
+            keyFile = envKeyFile;
+            tokenFile = envTokenFile;
+            tokenEnv = envTokenEnv;
+        } else {
+            keyFile = text(rest, "jwt_key_file", null, "slurm.rest");
+            tokenFile = text(rest, "token_file", null, "slurm.rest");
+            tokenEnv = bool(rest, "token_env", false, "slurm.rest");
+            int sources = (keyFile != null ? 1 : 0) + (tokenFile != null ? 1 : 0) + (tokenEnv ? 1 : 0);
+            if (sources == 0) {
+                throw fail("slurm.rest", "has no token source; set one of jwt_key_file, token_file or token_env: true");
+            }
+            if (sources > 1) {
+                throw fail("slurm.rest", "has more than one token source; keep one of jwt_key_file, token_file, token_env");
+            }
         }
         if (keyFile != null && user == null) {
             throw fail("slurm.rest.user", "is needed to mint tokens from jwt_key_file: the user the jobs run as");
@@ -234,6 +252,10 @@ public final class ConfigLoader {
     }
 
     // ------------------------------------------------------------ value readers
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
 
     private String override(String variable, String fromFile) {
         String value = env.apply(variable);

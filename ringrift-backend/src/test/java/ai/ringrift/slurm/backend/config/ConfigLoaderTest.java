@@ -68,6 +68,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aTokenSourceFromTheEnvironmentReplacesTheFilesOne() throws Exception {
+        // the file mints tokens from jwt_key_file; SLURM_JWT_FROM_ENV=true switches to SLURM_JWT instead
+        RestSettings fromEnv = ConfigLoader.load(write(VALID), Map.of("SLURM_JWT_FROM_ENV", "true")::get).slurm().rest();
+        assertThat(fromEnv.tokenFromEnvironment()).isTrue();
+        assertThat(fromEnv.jwtKeyFile()).isNull();
+        assertThat(fromEnv.tokenFile()).isNull();
+
+        RestSettings file = ConfigLoader.load(write(VALID), Map.of("SLURM_TOKEN_FILE", "/run/secrets/jwt")::get).slurm().rest();
+        assertThat(file.tokenFile()).isEqualTo(Path.of("/run/secrets/jwt"));
+        assertThat(file.jwtKeyFile()).isNull();
+
+        assertThatThrownBy(() -> ConfigLoader.load(write(VALID), Map.of("SLURM_JWT_FROM_ENV", "true",
+                "SLURM_TOKEN_FILE", "/run/secrets/jwt")::get))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("(environment): sets more than one token source");
+    }
+
+    @Test
     void environmentOverridesTheConnection() throws Exception {
         Map<String, String> env = Map.of("SLURM_REST_URL", "https://other:6820", "SLURM_REST_USER", "svc",
                 "SLURM_JWT_KEY_FILE", "/keys/jwt.key");
