@@ -1,5 +1,7 @@
 package ai.ringrift.slurm.cli;
 
+import ai.ringrift.slurm.backend.DeadlineExceededException;
+import ai.ringrift.slurm.backend.TaskOutcome;
 import ai.ringrift.slurm.backend.config.SlurmSettings;
 import ai.ringrift.slurm.rest.JobInfo;
 import ai.ringrift.slurm.rest.SlurmRestClient;
@@ -26,8 +28,8 @@ final class Jobs {
         return client.accountingJobs(id).stream().filter(j -> j.jobId() == id).findFirst();
     }
 
-    /** Polls until the job is final (slurmctld, then slurmdbd); cancels it past the timeout. */
-    static JobInfo awaitFinal(SlurmRestClient client, long id, Duration timeout) throws InterruptedException {
+    /** Polls until the job is final (slurmctld, then slurmdbd); cancels it past the timeout (a smoke job). */
+    static JobInfo awaitFinalOrCancel(SlurmRestClient client, long id, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             Optional<JobInfo> info = find(client, id);
@@ -37,7 +39,29 @@ final class Jobs {
             Thread.sleep(1000);
         }
         client.cancel(id);
-        throw new ai.ringrift.slurm.rest.SlurmUsageException("job " + id + " did not finish within " + timeout + "; cancelled it");
+        throw new DeadlineExceededException("job " + id, timeout, List.of(id), true);
+    }
+
+    /**
+     * Where the job's output file should be, even when it was never created: slurmctld's record, else
+     * the backend's naming in log_dir (NAME-ID.out, NAME-ARRAY_TASK.out) from slurmdbd's record.
+     */
+    static Optional<Path> expectedLogFile(SlurmSettings settings, SlurmRestClient client, long id) {
+        Optional<JobInfo> job = find(client, id);
+        if (job.isEmpty()) {
+            return Optional.empty();
+        }
+        JobInfo j = job.get();
+        if (!j.standardOutput().isEmpty()) {
+            return Optional.of(Path.of(expand(j.standardOutput(), j)));
+        }
+        String suffix = j.arrayJobId() > 0 ? j.arrayJobId() + "_" + j.arrayTaskId() : String.valueOf(j.jobId());
+        return Optional.of(settings.logDir().resolve(j.name() + "-" + suffix + ".out"));
+    }
+
+    private static String expand(String pattern, JobInfo j) {
+        return pattern.replace("%j", String.valueOf(j.jobId())).replace("%A", String.valueOf(j.arrayJobId()))
+                .replace("%a", String.valueOf(j.arrayTaskId())).replace("%x", j.name()).replace("%u", j.user());
     }
 
     /** The job's output file: from slurmctld's record, else the one in log_dir named after the id. */
@@ -45,9 +69,7 @@ final class Jobs {
         Optional<JobInfo> live = client.job(id);
         if (live.isPresent() && !live.get().standardOutput().isEmpty()) {
             JobInfo j = live.get();
-            Path p = Path.of(j.standardOutput().replace("%j", String.valueOf(j.jobId()))
-                    .replace("%A", String.valueOf(j.arrayJobId())).replace("%a", String.valueOf(j.arrayTaskId()))
-                    .replace("%x", j.name()).replace("%u", j.user()));
+            Path p = Path.of(expand(j.standardOutput(), j));
             if (Files.isReadable(p)) {
                 return Optional.of(p);
             }
@@ -66,6 +88,11 @@ final class Jobs {
     static List<String> tail(Path file, int lines) throws IOException {
         List<String> all = Files.readAllLines(file);
         return all.subList(Math.max(0, all.size() - lines), all.size());
+    }
+
+    /** The LOG column: the output file, marked when the job never created it. */
+    static String logCell(TaskOutcome t) {
+        return t.log() + (Files.exists(t.log()) ? "" : " (not created)");
     }
 
     static String exit(JobInfo j) {

@@ -27,8 +27,11 @@ final class LogsCommand implements Callable<Integer> {
         try (SlurmBackend backend = common.backend()) {
             Optional<Path> file = Jobs.logFile(common.settings(), backend.client(), jobId);
             if (file.isEmpty()) {
-                common.err().println("ringrift-slurm: no output file found for job " + jobId + " (slurmctld's record, or "
-                        + common.settings().logDir() + ")");
+                Optional<Path> expected = Jobs.expectedLogFile(common.settings(), backend.client(), jobId);
+                String why = expected.flatMap(p -> backend.jobUserAccess().explainMissingOutput(p))
+                        .orElse(expected.map(p -> "no output file " + p).orElse("no output file found (slurmctld's record, or "
+                                + common.settings().logDir() + ")"));
+                common.err().println("ringrift-slurm: job " + jobId + ": " + why);
                 return RingriftSlurm.FAILED;
             }
             List<String> lines = Jobs.tail(file.get(), tail);

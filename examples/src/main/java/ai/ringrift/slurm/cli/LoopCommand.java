@@ -32,8 +32,16 @@ final class LoopCommand implements Callable<Integer> {
     int throttle;
 
     @Option(names = "--timeout", defaultValue = "30m", converter = DurationConverter.class,
-            description = "for each stage (default: ${DEFAULT-VALUE})")
+            description = "stop waiting for a stage after this long, leaving its jobs running (default: ${DEFAULT-VALUE})")
     Duration timeout;
+
+    @Option(names = "--cancel-after", converter = DurationConverter.class,
+            description = "cancel a stage's jobs if they have not ended after this long")
+    Duration cancelAfter;
+
+    @Option(names = "--probe-timeout", defaultValue = "60s", converter = DurationConverter.class,
+            description = "how long preflight's probe job may wait to run (default: ${DEFAULT-VALUE})")
+    Duration probeTimeout;
 
     @Option(names = "--demo-scripts", description = "install demo stand-ins for the canonical scripts where repo_dir has none")
     boolean demoScripts;
@@ -41,18 +49,19 @@ final class LoopCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SlurmSettings s = common.settings();
-        try (SlurmBackend backend = common.backend()) {
+        SlurmBackend backend = common.backend();
+        try (Waiting waiting = new Waiting(backend, common.err(), timeout, cancelAfter)) {
+            if (demoScripts) {
+                installStandIns(s.repoDir(), backend);
+            }
             common.out().println("== preflight");
-            List<Preflight.Check> checks = Preflight.run(s, backend.client());
+            List<Preflight.Check> checks = Preflight.run(s, backend, probeTimeout);
             for (Preflight.Check c : checks) {
                 common.out().printf("  %s  %s: %s%n", c.ok() ? "PASS" : "FAIL", c.name(), c.ok() ? c.detail() : c.detail() + " -> fix: " + c.fix());
             }
             if (!checks.stream().allMatch(Preflight.Check::ok)) {
                 common.err().println("ringrift-slurm: preflight failed; not starting the loop");
                 return RingriftSlurm.FAILED;
-            }
-            if (demoScripts) {
-                installStandIns(s.repoDir());
             }
             for (WorkType type : WorkType.values()) {
                 if (!Files.isReadable(s.repoDir().resolve(type.canonicalScript()))) {
@@ -65,17 +74,17 @@ final class LoopCommand implements Callable<Integer> {
             backend.syncData();
 
             List<JobOutcome> outcomes = new ArrayList<>();
-            outcomes.add(stage(backend.runTraining(TaskSpec.builder().label("loop-train").addArguments("--epochs", "1").build())));
-            outcomes.add(stage(backend.runSelfplay(TaskSpec.builder().label("loop-selfplay").tasks(selfplayTasks)
+            outcomes.add(stage(waiting, backend.runTraining(TaskSpec.builder().label("loop-train").addArguments("--epochs", "1").build())));
+            outcomes.add(stage(waiting, backend.runSelfplay(TaskSpec.builder().label("loop-selfplay").tasks(selfplayTasks)
                     .throttle(throttle).addArguments("--games", "4").build())));
-            outcomes.add(stage(backend.runTournament(TaskSpec.builder().label("loop-tournament").addArguments("--games", "10").build())));
+            outcomes.add(stage(waiting, backend.runTournament(TaskSpec.builder().label("loop-tournament").addArguments("--games", "10").build())));
 
             common.out().println("== outcomes");
             List<List<String>> rows = new ArrayList<>();
             for (JobOutcome o : outcomes) {
                 for (TaskOutcome t : o.tasks()) {
                     rows.add(List.of(o.type().key(), t.slurmId(), t.kind().name(), t.exitCode() >= 0 ? String.valueOf(t.exitCode()) : "-",
-                            t.log().toString()));
+                            Jobs.logCell(t)));
                 }
             }
             common.out().print(RingriftSlurm.table(List.of("WORK", "SLURM ID", "OUTCOME", "EXIT", "LOG"), rows));
@@ -88,20 +97,21 @@ final class LoopCommand implements Callable<Integer> {
         }
     }
 
-    private JobOutcome stage(JobHandle handle) throws InterruptedException {
+    private JobOutcome stage(Waiting waiting, JobHandle handle) throws InterruptedException {
         common.out().printf("== %s: Slurm job(s) %s, %d task(s)%n", handle.name(), handle.jobIds(), handle.tasks());
-        JobOutcome outcome = handle.await(timeout);
+        common.out().flush();
+        JobOutcome outcome = waiting.await(handle);
         common.out().println("   " + outcome.summary());
         return outcome;
     }
 
-    private void installStandIns(Path repo) throws Exception {
+    private void installStandIns(Path repo, SlurmBackend backend) throws Exception {
         for (WorkType type : WorkType.values()) {
             Path script = repo.resolve(type.canonicalScript());
             if (Files.exists(script)) {
                 continue;
             }
-            Files.createDirectories(script.getParent());
+            backend.jobUserAccess().create(script.getParent(), "slurm.repo_dir");
             try (InputStream in = LoopCommand.class.getResourceAsStream("stand-in.py")) {
                 Files.write(script, in.readAllBytes());
             }

@@ -1,14 +1,17 @@
 package ai.ringrift.slurm.cli;
 
+import ai.ringrift.slurm.backend.SharedPathsProbe;
+import ai.ringrift.slurm.backend.SlurmBackend;
 import ai.ringrift.slurm.backend.WorkType;
-import ai.ringrift.slurm.backend.config.ContainerRuntime;
 import ai.ringrift.slurm.backend.config.SlurmSettings;
 import ai.ringrift.slurm.backend.config.WorkTypeSettings;
 import ai.ringrift.slurm.rest.Association;
 import ai.ringrift.slurm.rest.NodeInfo;
 import ai.ringrift.slurm.rest.PartitionInfo;
 import ai.ringrift.slurm.rest.ServerInfo;
+import ai.ringrift.slurm.rest.SlurmAuthenticationException;
 import ai.ringrift.slurm.rest.SlurmException;
+import ai.ringrift.slurm.rest.SlurmVersionException;
 import ai.ringrift.slurm.rest.SlurmRestClient;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,9 +28,17 @@ final class Preflight {
 
     record Check(String name, boolean ok, String detail, String fix) {}
 
+    static final String TOKEN_FIX = "give a token slurmrestd accepts: check slurm.rest.jwt_key_file (the cluster's "
+            + "jwt_hs256.key) and slurm.rest.user, token_file, or SLURM_JWT (scontrol token username=USER); an expired "
+            + "token must be renewed";
+    static final String VERSION_FIX = "point slurm.rest.url at a slurmrestd that serves data parser v0.0.40 "
+            + "(Slurm 23.11, 24.05, 24.11 or 25.05), started with -s openapi/slurmctld,openapi/slurmdbd";
+
     private Preflight() {}
 
-    static List<Check> run(SlurmSettings s, SlurmRestClient client) {
+    /** Runs every check; the probe job that checks the shared paths as the job user waits up to {@code probeTimeout}. */
+    static List<Check> run(SlurmSettings s, SlurmBackend backend, Duration probeTimeout) throws InterruptedException {
+        SlurmRestClient client = backend.client();
         List<Check> checks = new ArrayList<>();
         ServerInfo info;
         try {
@@ -37,6 +48,14 @@ final class Preflight {
             checks.add(new Check("v0.0.40 served", true, info.dataParser(), ""));
             checks.add(new Check("slurmctld up", info.controllerUp(), info.controllerUp() ? "pinged UP" : "pinged DOWN",
                     "start slurmctld, or check that slurmrestd can reach it"));
+        } catch (SlurmVersionException e) {
+            checks.add(new Check("slurmrestd reachable", true, client.baseUrl().toString(), ""));
+            checks.add(new Check("v0.0.40 served", false, e.getMessage(), VERSION_FIX));
+            return checks;
+        } catch (SlurmAuthenticationException e) {
+            checks.add(new Check("slurmrestd reachable", true, client.baseUrl().toString(), ""));
+            checks.add(new Check("token accepted", false, e.getMessage(), TOKEN_FIX));
+            return checks;
         } catch (SlurmException e) {
             checks.add(new Check("slurmrestd reachable", false, e.getMessage(),
                     "start slurmrestd (scripts/local-slurm.sh up locally) or fix slurm.rest.url / SLURM_REST_URL"));
@@ -49,9 +68,11 @@ final class Preflight {
             String expiry = client.tokenExpiry().map(t -> "expires " + t + " (in "
                     + Duration.between(Instant.now(), t).toMinutes() + " min)").orElse("expiry unknown");
             checks.add(new Check("token accepted", true, client.tokenSourceDescription() + ", " + expiry, ""));
+        } catch (SlurmAuthenticationException e) {
+            checks.add(new Check("token accepted", false, e.getMessage(), TOKEN_FIX));
+            return checks;
         } catch (SlurmException e) {
-            checks.add(new Check("token accepted", false, e.getMessage(),
-                    "give a valid token: slurm.rest.jwt_key_file, token_file or SLURM_JWT"));
+            checks.add(new Check("partitions listed", false, e.getMessage(), "check slurmctld and slurmrestd's logs"));
             return checks;
         }
 
@@ -106,36 +127,45 @@ final class Preflight {
             checks.add(new Check("nodes", false, e.getMessage(), "check slurmctld"));
         }
 
-        checks.add(writable("shared root", s.sharedRoot()));
-        checks.add(writable("job_dir", s.jobDir()));
-        checks.add(writable("log_dir", s.logDir()));
-        if (s.containerRuntime() == ContainerRuntime.NONE) {
-            optionalFile(checks, "venv (x86_64)", s.venvActivate());
-            optionalFile(checks, "venv (arm64)", s.venvActivateArm64());
-        } else if (s.containerRuntime() != ContainerRuntime.PYXIS) {
-            optionalFile(checks, "image (x86_64)", s.containerImageX8664());
-            optionalFile(checks, "image (arm64)", s.containerImageArm64());
+        // the service writes the job scripts; the jobs (as the job user) write their logs and read the rest
+        checks.add(writable("job_dir writable by this service", s.jobDir(), backend));
+        if (checks.stream().allMatch(Check::ok)) {
+            checks.addAll(asJobUser(backend, probeTimeout));
+        } else {
+            checks.add(new Check("shared paths as the job user", false, "not probed: fix the checks above first", "see above"));
         }
         return checks;
     }
 
-    private static Check writable(String what, Path dir) {
+    private static List<Check> asJobUser(SlurmBackend backend, Duration timeout) throws InterruptedException {
+        List<Check> checks = new ArrayList<>();
+        SharedPathsProbe.Report report;
         try {
-            Files.createDirectories(dir);
+            report = backend.probeSharedPaths(timeout);
+        } catch (SlurmException e) {
+            checks.add(new Check("probe job as the job user", false, e.getMessage(),
+                    "the training partition must accept a 1-CPU, 64 MB, 1-minute job of the configured account and qos"));
+            return checks;
+        }
+        checks.add(new Check("probe job as the job user", true, report.note(), ""));
+        for (SharedPathsProbe.PathCheck c : report.checks()) {
+            checks.add(new Check(c.name(), c.ok(), c.detail(), c.fix()));
+        }
+        return checks;
+    }
+
+    private static Check writable(String what, Path dir, SlurmBackend backend) {
+        try {
+            backend.jobUserAccess().create(dir, what);
             Path probe = Files.createTempFile(dir, ".preflight-", ".probe");
             Files.delete(probe);
             return new Check(what, true, dir.toString(), "");
         } catch (IOException e) {
             return new Check(what, false, dir + ": " + e.getMessage(),
-                    "create it on the shared filesystem and make it writable for the service and the job user");
+                    "create it on the shared filesystem and make it writable for this service");
+        } catch (SlurmException e) {
+            return new Check(what, false, e.getMessage(), "create it on the shared filesystem, writable for this service");
         }
     }
 
-    private static void optionalFile(List<Check> checks, String what, String path) {
-        if (path == null) {
-            return;
-        }
-        boolean ok = Files.isReadable(Path.of(path));
-        checks.add(new Check(what, ok, path, "create it, or fix the path in unified_loop.yaml"));
-    }
 }

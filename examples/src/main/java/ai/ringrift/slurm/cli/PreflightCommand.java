@@ -1,11 +1,13 @@
 package ai.ringrift.slurm.cli;
 
 import ai.ringrift.slurm.backend.SlurmBackend;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "preflight", description = "Check the cluster, the token, partitions, account, GPUs and directories.")
 final class PreflightCommand implements Callable<Integer> {
@@ -13,10 +15,15 @@ final class PreflightCommand implements Callable<Integer> {
     @Mixin
     RingriftSlurm.Common common;
 
+    @Option(names = "--probe-timeout", defaultValue = "60s", converter = DurationConverter.class,
+            description = "how long the probe job that checks the shared paths as the job user may wait to run "
+                    + "(default: ${DEFAULT-VALUE}); past it, owner and mode are judged from here")
+    Duration probeTimeout;
+
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         try (SlurmBackend backend = common.backend()) {
-            List<Preflight.Check> checks = Preflight.run(common.settings(), backend.client());
+            List<Preflight.Check> checks = Preflight.run(common.settings(), backend, probeTimeout);
             boolean ok = checks.stream().allMatch(Preflight.Check::ok);
             if (common.json) {
                 common.printJson(java.util.Map.of("ok", ok, "checks", checks));

@@ -5,13 +5,20 @@ import ai.ringrift.slurm.backend.SlurmBackend;
 import ai.ringrift.slurm.backend.config.ConfigLoader;
 import ai.ringrift.slurm.backend.config.LoopConfig;
 import ai.ringrift.slurm.backend.config.SlurmSettings;
-import ai.ringrift.slurm.rest.SlurmException;
+import ai.ringrift.slurm.backend.DeadlineExceededException;
+import ai.ringrift.slurm.rest.SlurmAuthenticationException;
+import ai.ringrift.slurm.rest.SlurmRejectedException;
+import ai.ringrift.slurm.rest.SlurmResponseException;
+import ai.ringrift.slurm.rest.SlurmUnreachableException;
+import ai.ringrift.slurm.rest.SlurmUsageException;
+import ai.ringrift.slurm.rest.SlurmVersionException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,12 +26,16 @@ import picocli.CommandLine.Option;
 /**
  * The ringrift-slurm command line: preflight, smoke, submit, status, watch, cancel, logs, workers
  * and loop, all over slurmrestd. Exit code 0 on success; 1 when a check or job failed; 2 for a
- * usage or configuration error; 3 when slurmrestd could not be used. Errors are one line on stderr.
+ * usage or configuration error; 3 when slurmrestd could not be used (see {@link #exitCode}). Errors
+ * are one line on stderr.
  */
 @Command(name = "ringrift-slurm", mixinStandardHelpOptions = true, version = "ringrift-slurm 0.1.0",
+        // --help and --version on every command, answered before its parameters are checked
+        scope = CommandLine.ScopeType.INHERIT,
         description = "Run and watch RingRift work on Slurm through slurmrestd.",
         subcommands = {PreflightCommand.class, SmokeCommand.class, SubmitCommand.class, StatusCommand.class,
-            WatchCommand.class, CancelCommand.class, LogsCommand.class, WorkersCommand.class, LoopCommand.class})
+            WatchCommand.class, CancelCommand.class, LogsCommand.class, WorkersCommand.class, LoopCommand.class,
+            AutoComplete.GenerateCompletion.class})
 public final class RingriftSlurm implements Callable<Integer> {
 
     static final int OK = 0;
@@ -52,9 +63,12 @@ public final class RingriftSlurm implements Callable<Integer> {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
-            line.getErr().println("ringrift-slurm: " + oneLine(e));
-            return e instanceof ai.ringrift.slurm.rest.SlurmUsageException ? USAGE
-                    : e instanceof SlurmException ? UNAVAILABLE : FAILED;
+            String message = oneLine(e);
+            if (e instanceof DeadlineExceededException d && !d.cancelled()) {
+                message += "; " + Waiting.watchHint(d.jobIds());
+            }
+            line.getErr().println("ringrift-slurm: " + message);
+            return exitCode(e);
         });
         try {
             return cli.execute(args);
@@ -62,6 +76,29 @@ public final class RingriftSlurm implements Callable<Integer> {
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * The exit code for an error, by its category: 2 for usage and configuration; 1 for work that
+     * failed or was refused (a deadline passed, an unknown partition, account or qos, resources no
+     * node has); 3 when slurmrestd could not be used (unreachable, token refused, no API version this
+     * client speaks, answers that cannot be read, or the cluster's daemons down after retries).
+     */
+    static int exitCode(Throwable e) {
+        if (e instanceof SlurmUsageException) {
+            return USAGE; // ConfigException included
+        }
+        if (e instanceof DeadlineExceededException) {
+            return FAILED;
+        }
+        if (e instanceof SlurmRejectedException r) {
+            return r.isRetryable() ? UNAVAILABLE : FAILED;
+        }
+        if (e instanceof SlurmAuthenticationException || e instanceof SlurmUnreachableException
+                || e instanceof SlurmVersionException || e instanceof SlurmResponseException) {
+            return UNAVAILABLE;
+        }
+        return FAILED;
     }
 
     static String oneLine(Throwable e) {
@@ -90,7 +127,7 @@ public final class RingriftSlurm implements Callable<Integer> {
         SlurmSettings settings() {
             LoopConfig loop = ConfigLoader.load(config);
             if (!loop.usesSlurm()) {
-                throw new ai.ringrift.slurm.rest.SlurmUsageException(config + ": execution_backend does not use Slurm "
+                throw new SlurmUsageException(config + ": execution_backend does not use Slurm "
                         + "(set execution_backend: slurm, or auto with slurm.enabled: true)");
             }
             return loop.slurm();

@@ -51,7 +51,7 @@ final class SmokeCommand implements Callable<Integer> {
             List<List<String>> rows = new ArrayList<>();
             List<Map<String, Object>> json = new ArrayList<>();
             for (Map.Entry<String, Long> j : jobs.entrySet()) {
-                JobInfo info = Jobs.awaitFinal(client, j.getValue(), timeout);
+                JobInfo info = Jobs.awaitFinalOrCancel(client, j.getValue(), timeout);
                 Path log = s.logDir().resolve("rr-smoke-" + j.getValue() + ".out");
                 String text = Files.isReadable(log) ? String.join(" | ", Jobs.tail(log, 5)) : "(no log at " + log + ")";
                 boolean passed = info.state() == JobState.COMPLETED && info.exitCode() == 0;

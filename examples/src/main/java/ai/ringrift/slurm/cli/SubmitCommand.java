@@ -38,9 +38,13 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--wait", description = "wait for the outcome; exit 1 if it failed")
     boolean await;
 
-    @Option(names = "--timeout", description = "with --wait: cancel past this (default: ${DEFAULT-VALUE})",
-            defaultValue = "30m", converter = DurationConverter.class)
+    @Option(names = "--timeout", converter = DurationConverter.class, description = "with --wait: stop waiting after "
+            + "this long and leave the job running (exit 1, with the command to watch it); default: wait until it ends")
     Duration timeout;
+
+    @Option(names = "--cancel-after", converter = DurationConverter.class, description = "with --wait: cancel the job "
+            + "if it has not ended after this long (exit 1)")
+    Duration cancelAfter;
 
     @Override
     public Integer call() throws Exception {
@@ -50,9 +54,12 @@ final class SubmitCommand implements Callable<Integer> {
             case "tournament" -> WorkType.TOURNAMENT;
             default -> throw new SlurmUsageException("'" + type + "' is not training, selfplay or tournament");
         };
+        if (!await && (timeout != null || cancelAfter != null)) {
+            throw new SlurmUsageException("--timeout and --cancel-after need --wait");
+        }
         TaskSpec task = task(overrides, arguments);
         SlurmBackend backend = common.backend();
-        try {
+        try (Waiting waiting = new Waiting(backend, common.err(), timeout, cancelAfter)) {
             JobHandle handle = switch (work) {
                 case TRAINING -> backend.runTraining(task);
                 case SELFPLAY -> backend.runSelfplay(task);
@@ -64,21 +71,17 @@ final class SubmitCommand implements Callable<Integer> {
                 } else {
                     common.out().println("submitted " + handle.name() + " as Slurm job(s) " + handle.jobIds());
                 }
-                backend.detach();
                 return RingriftSlurm.OK;
             }
             common.err().println("submitted " + handle.name() + " as Slurm job(s) " + handle.jobIds() + "; waiting");
-            JobOutcome outcome = handle.await(timeout);
+            common.err().flush();
+            JobOutcome outcome = waiting.await(handle);
             print(outcome);
-            backend.close();
             if (!outcome.isSuccess()) {
                 common.err().println("ringrift-slurm: " + outcome.summary());
                 return RingriftSlurm.FAILED;
             }
             return RingriftSlurm.OK;
-        } catch (RuntimeException | InterruptedException e) {
-            backend.close();
-            throw e;
         }
     }
 
@@ -90,7 +93,7 @@ final class SubmitCommand implements Callable<Integer> {
         List<List<String>> rows = new ArrayList<>();
         for (TaskOutcome t : outcome.tasks()) {
             rows.add(List.of(String.valueOf(t.taskIndex()), t.slurmId(), t.kind().name(),
-                    t.exitCode() >= 0 ? String.valueOf(t.exitCode()) : "-", t.log().toString()));
+                    t.exitCode() >= 0 ? String.valueOf(t.exitCode()) : "-", Jobs.logCell(t)));
         }
         common.out().print(RingriftSlurm.table(List.of("TASK", "SLURM ID", "OUTCOME", "EXIT", "LOG"), rows));
         for (TaskOutcome t : outcome.failures()) {

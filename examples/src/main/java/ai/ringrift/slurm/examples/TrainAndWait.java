@@ -18,7 +18,7 @@ public final class TrainAndWait {
             JobHandle job = backend.runTraining(TaskSpec.builder().label("example-train")
                     .addArguments("--board", "square8", "--epochs", "1").build());
             System.out.println("submitted " + job);
-            JobOutcome outcome = job.await(Duration.ofHours(9)); // past it the job is cancelled
+            JobOutcome outcome = job.awaitOrCancel(Duration.ofHours(9)); // past it the job is cancelled
             System.out.println(outcome.summary());
             outcome.tasks().get(0).logTail().forEach(line -> System.out.println("  | " + line));
             System.exit(outcome.isSuccess() ? 0 : 1);

@@ -52,19 +52,41 @@ public final class JobHandle {
         return outcome.copy();
     }
 
-    /** Waits for the outcome; past {@code deadline} the job is cancelled and DeadlineExceededException thrown. */
-    public JobOutcome await(Duration deadline) throws InterruptedException {
+    /**
+     * Waits up to {@code timeout} for the outcome. Past it, stops waiting and throws {@link
+     * DeadlineExceededException}; the jobs are NOT cancelled (they go on in Slurm, and can be
+     * resumed or watched later). To cancel at a deadline, use {@link #awaitOrCancel}.
+     */
+    public JobOutcome await(Duration timeout) throws InterruptedException {
+        try {
+            return outcome.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new DeadlineExceededException(type.key() + " '" + name + "'", timeout, jobIds, false);
+        } catch (ExecutionException e) {
+            throw unwrap(e);
+        }
+    }
+
+    /**
+     * Waits up to {@code deadline} for the outcome; past it, cancels the jobs (one request) and throws
+     * {@link DeadlineExceededException} with {@code cancelled() == true}.
+     */
+    public JobOutcome awaitOrCancel(Duration deadline) throws InterruptedException {
         try {
             return outcome.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             canceller.accept(jobIds);
-            throw new DeadlineExceededException(type.key() + " '" + name + "'", deadline, jobIds);
+            throw new DeadlineExceededException(type.key() + " '" + name + "'", deadline, jobIds, true);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
+            throw unwrap(e);
         }
+    }
+
+    private static RuntimeException unwrap(ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+            return re;
+        }
+        return new IllegalStateException(e.getCause());
     }
 
     /** Cancels the job (every array it was split into) in one request. */

@@ -2,7 +2,12 @@ package ai.ringrift.slurm.backend;
 
 import ai.ringrift.slurm.rest.JobInfo;
 import ai.ringrift.slurm.rest.JobStateEntry;
+import ai.ringrift.slurm.rest.SlurmAuthenticationException;
 import ai.ringrift.slurm.rest.SlurmException;
+import ai.ringrift.slurm.rest.SlurmRejectedException;
+import ai.ringrift.slurm.rest.SlurmResponseException;
+import ai.ringrift.slurm.rest.SlurmUsageException;
+import ai.ringrift.slurm.rest.SlurmVersionException;
 import ai.ringrift.slurm.rest.SlurmRestClient;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -11,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +54,8 @@ final class JobTracker implements AutoCloseable {
         final Aggregate aggregate;
         final Set<Integer> done = ConcurrentHashMap.newKeySet();
         int roundsMissing;
+        /** The state rows last acted on, so that a final row that stays is not read again each round. */
+        String resolvedRows = "";
 
         Tracked(long jobId, boolean array, int taskCount, int indexOffset, String logPattern, Aggregate aggregate) {
             this.jobId = jobId;
@@ -97,9 +105,21 @@ final class JobTracker implements AutoCloseable {
     private final AtomicLong rounds = new AtomicLong();
     private volatile Duration interval;
     private String lastSignature = "";
+    /** Odd ids and unreadable answers already logged: each is logged once, not every round. */
+    private final Set<String> oddIds = ConcurrentHashMap.newKeySet();
+    private String lastFailure;
+    private String lastFailureKind = "";
+    private int authFailures;
+
+    private final JobUserAccess access;
 
     JobTracker(SlurmRestClient client, Duration minInterval, Duration maxInterval) {
+        this(client, minInterval, maxInterval, JobUserAccess.forUser(null));
+    }
+
+    JobTracker(SlurmRestClient client, Duration minInterval, Duration maxInterval, JobUserAccess access) {
         this.client = client;
+        this.access = access;
         this.minInterval = minInterval;
         this.maxInterval = maxInterval;
         this.interval = minInterval;
@@ -134,8 +154,13 @@ final class JobTracker implements AutoCloseable {
             if (!live.isEmpty()) {
                 pollOnce();
             }
+            if (lastFailure != null) {
+                log.info("job tracking works again (after: {})", lastFailure);
+                lastFailure = null;
+                authFailures = 0;
+            }
         } catch (SlurmException e) {
-            log.warn("job tracking round failed, trying again in {}: {}", interval, e.getMessage());
+            failedRound(e);
         } catch (RuntimeException e) {
             if (poller.isShutdown()) {
                 log.debug("job tracking round ended by close: {}", e.toString());
@@ -149,6 +174,47 @@ final class JobTracker implements AutoCloseable {
         }
     }
 
+    /**
+     * A round that failed. What cannot heal (a refused token that cannot be renewed, an API version
+     * the server does not serve, a refusal) ends the wait of every tracked job at once with its
+     * message; what can heal is tried again with growing pauses, logged once per kind of failure.
+     */
+    private void failedRound(SlurmException e) {
+        if (cannotHeal(e)) {
+            List<Tracked> stopped = new ArrayList<>(live.values());
+            live.clear();
+            log.error("job tracking stopped for {} job(s) {}: {}", stopped.size(),
+                    stopped.stream().map(t -> t.jobId).toList(), e.getMessage());
+            for (Tracked t : stopped) {
+                t.aggregate.future.completeExceptionally(e);
+            }
+            return;
+        }
+        Duration next = interval.multipliedBy(2);
+        interval = next.compareTo(maxInterval) > 0 ? maxInterval : next;
+        String kind = e.getClass().getSimpleName() + " " + e.httpStatus() + " " + e.errors().stream()
+                .map(x -> String.valueOf(x.errorNumber())).toList();
+        if (!kind.equals(lastFailureKind)) {
+            log.warn("job tracking round failed; trying again with growing pauses (next in {}); logged again only if "
+                    + "the failure changes: {}", interval, e.getMessage());
+            lastFailureKind = kind;
+        } else {
+            log.debug("job tracking round failed again (next in {}): {}", interval, e.getMessage());
+        }
+        lastFailure = e.getMessage();
+    }
+
+    private boolean cannotHeal(SlurmException e) {
+        if (e instanceof SlurmVersionException || e instanceof SlurmUsageException) {
+            return true;
+        }
+        if (e instanceof SlurmAuthenticationException) {
+            // a key or a rotated file may still yield a good token; give those a few rounds
+            return !client.tokensRenewable() || ++authFailures >= 3;
+        }
+        return e instanceof SlurmRejectedException && !e.isRetryable();
+    }
+
     void pollOnce() {
         List<Long> ids = liveJobIds();
         rounds.incrementAndGet();
@@ -160,6 +226,10 @@ final class JobTracker implements AutoCloseable {
             if (live.containsKey(e.jobId())) {
                 byJob.computeIfAbsent(e.jobId(), k -> new ArrayList<>()).add(e);
                 signature.append(e.id()).append('=').append(e.stateNames()).append(';');
+                if (!e.understood() && oddIds.size() < 10_000 && oddIds.add(e.id())) {
+                    log.warn("slurmrestd sent job id '{}' ({}) in /jobs/state/, a shape this tracker does not know; job {} "
+                            + "is resolved from its job info instead (logged once)", e.id(), e.stateNames(), e.jobId());
+                }
             }
         }
         boolean changed = !signature.toString().equals(lastSignature);
@@ -167,23 +237,44 @@ final class JobTracker implements AutoCloseable {
 
         for (long id : ids) {
             Tracked t = live.get(id);
+            if (t == null) {
+                continue;
+            }
             List<JobStateEntry> rows = byJob.getOrDefault(id, List.of());
             boolean resolve;
             if (rows.isEmpty()) {
                 resolve = true; // left slurmctld (or not visible yet): read it in full
                 changed = true;
-            } else if (!t.array) {
-                resolve = rows.stream().anyMatch(JobTracker::isFinal);
             } else {
-                resolve = rows.stream().anyMatch(r -> r.isArrayTask() && isFinal(r)
+                // a final row the tracker has not acted on: one task, the rest of an array ("N_*",
+                // "N_[..]"), or a row of a shape it does not know; read only when the rows changed
+                String mine = rows.toString();
+                boolean taskNews = t.array && rows.stream().anyMatch(r -> isFinal(r) && r.isArrayTask() && r.understood()
                         && !t.done.contains(r.arrayTaskId() + t.indexOffset));
+                boolean otherNews = rows.stream().anyMatch(r -> isFinal(r) && (!t.array || !r.isArrayTask() || !r.understood()));
+                resolve = taskNews || (otherNews && (!t.array || !mine.equals(t.resolvedRows)));
+                if (resolve) {
+                    t.resolvedRows = mine;
+                }
             }
+            List<TaskOutcome> found = new ArrayList<>();
             if (resolve) {
-                resolve(t, rows.isEmpty());
+                try {
+                    resolve(t, rows.isEmpty(), found);
+                } catch (SlurmResponseException unreadable) {
+                    // one job's answer that cannot be read does not stop the others
+                    if (oddIds.size() < 10_000 && oddIds.add("info:" + t.jobId)) {
+                        log.warn("job {}: its job info could not be read ({}); still tracking it (logged once)", t.jobId,
+                                unreadable.getMessage());
+                    }
+                }
             }
+            // no longer live BEFORE its waiters wake: a caller that closes the backend right after
+            // await() must not find a finished job among the live ones (and cancel it)
             if (t.finished()) {
                 live.remove(id);
             }
+            found.forEach(t.aggregate::put);
         }
         Duration next = changed ? minInterval : interval.multipliedBy(3).dividedBy(2);
         interval = next.compareTo(maxInterval) > 0 ? maxInterval : next;
@@ -193,7 +284,7 @@ final class JobTracker implements AutoCloseable {
         return e.state().isTerminal() && e.stateNames().stream().noneMatch(n -> n.equals("REQUEUED") || n.equals("REQUEUE_HOLD"));
     }
 
-    private void resolve(Tracked t, boolean missingFromStates) {
+    private void resolve(Tracked t, boolean missingFromStates, List<TaskOutcome> found) {
         requests.incrementAndGet();
         List<JobInfo> infos = client.jobs(t.jobId);
         if (infos.isEmpty()) {
@@ -212,20 +303,30 @@ final class JobTracker implements AutoCloseable {
             if (!info.isFinal()) {
                 continue;
             }
-            int index;
-            if (t.array) {
-                if (info.arrayJobId() != t.jobId || info.arrayTaskId() < 0) {
-                    continue;
+            if (!t.array) {
+                if (info.jobId() == t.jobId && t.done.add(t.indexOffset)) {
+                    found.add(outcome(t, info, t.indexOffset, -1));
                 }
-                index = info.arrayTaskId() + t.indexOffset;
-            } else {
-                if (info.jobId() != t.jobId) {
-                    continue;
-                }
-                index = t.indexOffset;
+                continue;
             }
-            if (t.done.add(index)) {
-                t.aggregate.put(outcome(t, info, index));
+            if (info.arrayJobId() != t.jobId) {
+                continue;
+            }
+            if (info.arrayTaskId() >= 0) {
+                int index = info.arrayTaskId() + t.indexOffset;
+                if (t.done.add(index)) {
+                    found.add(outcome(t, info, index, info.arrayTaskId()));
+                }
+                continue;
+            }
+            // the array's own record, final: it stands for the tasks that never ran on their own
+            // (the pending rest of a cancelled array), written as "1-5%2" or, by slurmdbd, "0x3E"
+            BitSet rest = info.arrayTasksOfRecord();
+            for (int task = rest.nextSetBit(0); task >= 0 && task < t.taskCount; task = rest.nextSetBit(task + 1)) {
+                int index = task + t.indexOffset;
+                if (t.done.add(index)) {
+                    found.add(outcome(t, info, index, task));
+                }
             }
         }
         if (missingFromStates && !t.finished()) {
@@ -233,20 +334,25 @@ final class JobTracker implements AutoCloseable {
         }
     }
 
-    private TaskOutcome outcome(Tracked t, JobInfo info, int index) {
-        String slurmId = t.array ? t.jobId + "_" + info.arrayTaskId() : String.valueOf(t.jobId);
+    private TaskOutcome outcome(Tracked t, JobInfo info, int index, int task) {
+        String slurmId = t.array ? t.jobId + "_" + task : String.valueOf(t.jobId);
         String path = t.logPattern.replace("%A", String.valueOf(t.jobId))
-                .replace("%a", String.valueOf(Math.max(info.arrayTaskId(), 0)))
+                .replace("%a", String.valueOf(Math.max(task, 0)))
                 .replace("%j", String.valueOf(info.jobId()));
         Path logFile = Path.of(path);
         List<String> tail = List.of();
         String problem = "";
+        OutcomeKind kind = OutcomeKind.of(info.state(), info.exitCode());
         try {
             tail = tail(logFile, LOG_TAIL_LINES);
         } catch (IOException e) {
-            problem = "log " + logFile + " could not be read: " + e.getMessage();
+            // no output file at all: for a failed job, most often it died before its script ran
+            // because the job user could not create the file; say so rather than "no such file"
+            problem = kind == OutcomeKind.SUCCESS ? "" : access.explainMissingOutput(logFile).orElse("");
+            if (problem.isEmpty()) {
+                problem = "log " + logFile + " could not be read: " + e.getMessage();
+            }
         }
-        OutcomeKind kind = OutcomeKind.of(info.state(), info.exitCode());
         TaskOutcome outcome = new TaskOutcome(index, slurmId, kind, info.state(), info.exitCode(), info.signal(),
                 info.stateReason(), logFile, tail, problem, info.source() == JobInfo.Source.ACCOUNTING);
         if (kind == OutcomeKind.SUCCESS) {

@@ -7,6 +7,7 @@ import ai.ringrift.slurm.rest.JobSubmission;
 import ai.ringrift.slurm.rest.NodeInfo;
 import ai.ringrift.slurm.rest.PartitionInfo;
 import ai.ringrift.slurm.rest.SlurmException;
+import ai.ringrift.slurm.rest.SlurmRejectedException;
 import ai.ringrift.slurm.rest.SlurmRestClient;
 import ai.ringrift.slurm.rest.SlurmUsageException;
 import ai.ringrift.slurm.rest.SubmittedJob;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -35,6 +37,7 @@ public final class SlurmBackend implements OrchestratorBackend {
     private final SlurmSettings settings;
     private final SlurmRestClient client;
     private final JobTracker tracker;
+    private final JobUserAccess access;
     private final boolean ownsClient;
     private volatile boolean closed;
 
@@ -42,7 +45,8 @@ public final class SlurmBackend implements OrchestratorBackend {
         this.settings = settings;
         this.client = client;
         this.ownsClient = ownsClient;
-        this.tracker = new JobTracker(client, settings.pollMin(), settings.pollMax());
+        this.access = JobUserAccess.forUser(settings.rest().user());
+        this.tracker = new JobTracker(client, settings.pollMin(), settings.pollMax(), access);
     }
 
     /** A backend with its own REST client, made from the settings. */
@@ -76,6 +80,20 @@ public final class SlurmBackend implements OrchestratorBackend {
 
     public SlurmRestClient client() {
         return client;
+    }
+
+    /**
+     * Checks log_dir, job_dir, repo_dir and the venvs or images as the jobs see them, with a probe job
+     * that runs as the job user (see {@link SharedPathsProbe}); waits for it up to {@code timeout}.
+     */
+    public SharedPathsProbe.Report probeSharedPaths(Duration timeout) throws InterruptedException {
+        requireOpen();
+        return new SharedPathsProbe(settings, client, access, Clock.systemUTC()).run(timeout);
+    }
+
+    /** What the user the jobs run as can do on the shared filesystem, as this host can judge it. */
+    public JobUserAccess jobUserAccess() {
+        return access;
     }
 
     @Override
@@ -145,9 +163,46 @@ public final class SlurmBackend implements OrchestratorBackend {
                 log.warn("submitting {} '{}' failed after jobs {} were accepted; cancelling them", type.key(), name, submitted);
                 client.cancel(submitted);
             }
-            throw e;
+            throw explained(e, type, task);
         }
         return new JobHandle(type, name, submitted, task.tasks(), aggregate.future, client::cancel);
+    }
+
+    /**
+     * A refusal that the work type's settings can fix gets a fix line naming them: the partitions the
+     * cluster has (error 2000), or what the partition's nodes offer (2014, "Requested node
+     * configuration is not available": more GPUs, CPUs or memory than any of its nodes has).
+     */
+    private SlurmException explained(SlurmException e, WorkType type, TaskSpec task) {
+        if (!(e instanceof SlurmRejectedException r) || !(r.hasErrorNumber(2014) || r.hasErrorNumber(2000))) {
+            return e;
+        }
+        WorkTypeSettings defaults = settings.of(type);
+        String partition = task.partition().orElse(defaults.partition());
+        String k = type.key();
+        String fix;
+        try {
+            if (r.hasErrorNumber(2000)) {
+                fix = "Fix: slurm.partition_" + k + " names '" + partition + "', which the cluster does not have; it has "
+                        + client.partitions().stream().map(PartitionInfo::name).toList();
+            } else {
+                List<String> offers = new ArrayList<>();
+                for (NodeInfo n : client.nodes()) {
+                    if (n.partitions().contains(partition)) {
+                        offers.add(n.name() + ": " + n.cpus() + " CPUs, " + n.memoryMb() + " MB, " + n.gpus() + " GPUs"
+                                + (n.isUsable() ? "" : " (" + String.join(",", n.states()) + ")"));
+                    }
+                }
+                fix = "Fix: no node of partition '" + partition + "' has " + task.gpus().orElse(defaults.gpus()) + " GPUs, "
+                        + task.cpus().orElse(defaults.cpus()) + " CPUs and " + task.memoryMb().orElse(defaults.memoryMb())
+                        + " MB; its nodes offer " + (offers.isEmpty() ? "nothing (it has no nodes)" : String.join("; ", offers))
+                        + ". Lower gpus_" + k + ", cpus_" + k + " or mem_" + k + ", or use another partition";
+            }
+        } catch (SlurmException lookup) {
+            return e; // the refusal itself says enough when the cluster cannot be asked
+        }
+        return new SlurmRejectedException(e.getMessage() + ". " + fix, e.httpStatus().orElse(0), e.errors(), e.warnings(),
+                false, null);
     }
 
     /**
@@ -186,15 +241,16 @@ public final class SlurmBackend implements OrchestratorBackend {
     }
 
     private Path writeForAudit(String name, String key, String script) {
+        // the jobs run as the job user: log_dir must be theirs to write, whoever created it
+        access.prepareWritable(settings.logDir(), "slurm.log_dir");
+        access.create(settings.jobDir(), "slurm.job_dir");
         try {
-            Files.createDirectories(settings.jobDir());
-            Files.createDirectories(settings.logDir());
             Path file = settings.jobDir().resolve(name + "-" + key + ".sh");
             Files.writeString(file, script, StandardCharsets.UTF_8);
             return file;
         } catch (IOException e) {
-            throw new SlurmUsageException("cannot write the job script to job_dir " + settings.jobDir() + " or create log_dir "
-                    + settings.logDir() + " (" + e + "); both must be writable directories on the shared filesystem");
+            throw new SlurmUsageException("cannot write the job script to slurm.job_dir " + settings.jobDir() + " (" + e
+                    + "); it must be a directory on the shared filesystem that this service can write");
         }
     }
 

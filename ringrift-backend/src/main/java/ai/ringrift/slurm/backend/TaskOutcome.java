@@ -27,7 +27,10 @@ public record TaskOutcome(int taskIndex, String slurmId, OutcomeKind kind, JobSt
         return kind == OutcomeKind.SUCCESS;
     }
 
-    /** One line for people: "14_3 FAILED exit 3 (NonZeroExitCode)". */
+    /**
+     * One line for people: "14_3 FAILED exit 3 (NonZeroExitCode)"; with the cause when the job left
+     * no log, e.g. "... : could not create its output file ... as user ringrift: ...".
+     */
     public String summary() {
         StringBuilder s = new StringBuilder(slurmId).append(' ').append(kind);
         if (exitCode >= 0 && kind != OutcomeKind.SUCCESS) {
@@ -38,6 +41,9 @@ public record TaskOutcome(int taskIndex, String slurmId, OutcomeKind kind, JobSt
         }
         if (!stateReason.isEmpty() && !"None".equals(stateReason)) {
             s.append(" (").append(stateReason).append(')');
+        }
+        if (kind != OutcomeKind.SUCCESS && logTail.isEmpty() && !logProblem.isEmpty()) {
+            s.append(": ").append(logProblem);
         }
         return s.toString();
     }

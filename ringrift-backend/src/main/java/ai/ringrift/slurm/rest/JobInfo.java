@@ -17,11 +17,12 @@ import java.util.OptionalLong;
  * @param stateNames Slurm's state names as sent: the base state and flags such as REQUEUED
  * @param exitCode the exit code when set, else -1
  * @param signal the signal that ended the job when there was one, else -1
+ * @param arrayTasks for an array's own record, the tasks it stands for as Slurm wrote them, else ""
  */
 public record JobInfo(long jobId, long arrayJobId, int arrayTaskId, String name, JobState state,
         List<String> stateNames, String stateReason, int exitCode, int signal, String comment, String partition,
         String account, String user, Instant submitTime, Instant startTime, Instant endTime, String standardOutput,
-        String standardError, Source source) {
+        String standardError, Source source, String arrayTasks) {
 
     /** Which daemon answered. */
     public enum Source { CONTROLLER, ACCOUNTING }
@@ -36,6 +37,16 @@ public record JobInfo(long jobId, long arrayJobId, int arrayTaskId, String name,
         user = user == null ? "" : user;
         standardOutput = standardOutput == null ? "" : standardOutput;
         standardError = standardError == null ? "" : standardError;
+        arrayTasks = arrayTasks == null ? "" : arrayTasks;
+    }
+
+    /**
+     * For an array's own record (not one task's): the tasks it still stands for, those never started
+     * on their own (pending, or cancelled before they ran). Empty otherwise, and for a task.
+     * slurmctld writes them as a range ("1-5%2"), slurmdbd as a bitmap ("0x3E"): see {@link ArrayTasks}.
+     */
+    public java.util.BitSet arrayTasksOfRecord() {
+        return arrayJobId > 0 && arrayTaskId < 0 ? ArrayTasks.parse(arrayTasks) : new java.util.BitSet();
     }
 
     public boolean isArrayTask() {

@@ -69,6 +69,8 @@ public final class SlurmRestClient implements AutoCloseable {
     private final ScheduledExecutorService ownScheduler;
     private final TokenSource tokens;
     private final AtomicBoolean versionChecked = new AtomicBoolean();
+    /** /jobs/state/ ids already warned about: each odd row is logged once, not every round. */
+    private final java.util.Set<String> oddRows = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final boolean checkVersion;
 
     private SlurmRestClient(Builder b, HttpUrl baseUrl) {
@@ -135,6 +137,11 @@ public final class SlurmRestClient implements AutoCloseable {
     /** When the token now in use expires, if that can be read from it. */
     public Optional<Instant> tokenExpiry() {
         return tokens.current().expiresAt();
+    }
+
+    /** Whether the token source can get a fresh token when one is refused (a key or a rotated file can; a fixed token cannot). */
+    public boolean tokensRenewable() {
+        return tokens.renewable();
     }
 
     /** Where the client's tokens come from (never the token itself). */
@@ -266,7 +273,22 @@ public final class SlurmRestClient implements AutoCloseable {
         List<String> ids = jobIds.isEmpty() ? null : jobIds.stream().map(String::valueOf).toList();
         try {
             var answer = retrier.call("get job states", () -> exchanges.execute(fixes.jobsState(ids), true));
-            return answer.jobs() == null ? List.of() : answer.jobs().stream().map(V0040Mapping::stateEntry).toList();
+            if (answer.jobs() == null) {
+                return List.of();
+            }
+            List<JobStateEntry> rows = new ArrayList<>(answer.jobs().size());
+            for (var row : answer.jobs()) {
+                JobStateEntry entry = V0040Mapping.stateEntry(row);
+                if (entry == null) {
+                    if (oddRows.add(String.valueOf(row.jobId()))) {
+                        log.warn("slurmrestd sent a /jobs/state/ row whose job_id '{}' names no job; left out (logged once)",
+                                row.jobId());
+                    }
+                } else {
+                    rows.add(entry);
+                }
+            }
+            return rows;
         } catch (SlurmRejectedException e) {
             if (e.hasErrorNumber(2017)) {
                 return List.of();

@@ -17,6 +17,11 @@ public interface TokenSource {
         return null;
     }
 
+    /** Whether {@link #renew} can ever return a new token (false for a fixed token). */
+    default boolean renewable() {
+        return false;
+    }
+
     /** Says where tokens come from, for messages; never the token. */
     String describe();
 }

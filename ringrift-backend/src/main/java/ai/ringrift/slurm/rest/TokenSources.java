@@ -129,6 +129,11 @@ public final class TokenSources {
         }
 
         @Override
+        public boolean renewable() {
+            return true; // operators rotate the file
+        }
+
+        @Override
         public Token renew(Token rejected) {
             synchronized (lock) {
                 try {
@@ -201,6 +206,11 @@ public final class TokenSources {
                 }
                 return t;
             }
+        }
+
+        @Override
+        public boolean renewable() {
+            return true;
         }
 
         @Override

@@ -23,7 +23,6 @@ import java.util.regex.Pattern;
  */
 final class V0040Mapping {
 
-    private static final Pattern STATE_ID = Pattern.compile("^(\\d+)(?:_(\\d+|\\[[^\\]]*\\]))?$");
     private static final Pattern GPU_COUNT = Pattern.compile("(?:^|,)gpu(?::[^:(,]+)?:(\\d+)");
 
     private V0040Mapping() {}
@@ -74,7 +73,7 @@ final class V0040Mapping {
                 j.getName(), JobState.fromNames(states), states, j.getStateReason(), exitCode(j.getExitCode()),
                 signal(j.getExitCode()), j.getComment(), j.getPartition(), j.getAccount(), j.getUserName(),
                 time(j.getSubmitTime()), time(j.getStartTime()), time(j.getEndTime()), j.getStandardOutput(),
-                j.getStandardError(), JobInfo.Source.CONTROLLER);
+                j.getStandardError(), JobInfo.Source.CONTROLLER, j.getArrayTaskString());
     }
 
     static JobInfo fromAccounting(V0040Job j) {
@@ -87,27 +86,13 @@ final class V0040Mapping {
                 j.getState() == null ? "" : j.getState().getReason(), exitCode(j.getExitCode()), signal(j.getExitCode()),
                 j.getComment() == null ? "" : j.getComment().getJob(), j.getPartition(), j.getAccount(), j.getUser(),
                 time == null ? null : epoch(time.getSubmission()), time == null ? null : epoch(time.getStart()),
-                time == null ? null : epoch(time.getEnd()), "", "", JobInfo.Source.ACCOUNTING);
+                time == null ? null : epoch(time.getEnd()), "", "", JobInfo.Source.ACCOUNTING,
+                j.getArray() == null ? "" : j.getArray().getTask());
     }
 
-    /** A row of /jobs/state/: "17", "14_2" or "14_[3-7%2]". */
+    /** A row of /jobs/state/; null for one without a job id (see {@link JobStateEntry#parse}). */
     static JobStateEntry stateEntry(V0040Fixes.JobsStateAnswer.Row row) {
-        List<String> states = row.state() == null ? List.of() : row.state();
-        String id = row.jobId() == null ? "" : row.jobId().trim();
-        Matcher m = STATE_ID.matcher(id);
-        if (!m.matches()) {
-            throw new SlurmResponseException("slurmrestd sent a job id '" + id + "' in /jobs/state/ that is not "
-                    + "JOB, JOB_TASK or JOB_[TASKS]", 200, null);
-        }
-        long jobId = Long.parseLong(m.group(1));
-        String task = m.group(2);
-        if (task == null) {
-            return new JobStateEntry(id, jobId, -1, "", JobState.fromNames(states), states);
-        }
-        if (task.startsWith("[")) {
-            return new JobStateEntry(id, jobId, -1, task.substring(1, task.length() - 1), JobState.fromNames(states), states);
-        }
-        return new JobStateEntry(id, jobId, Integer.parseInt(task), "", JobState.fromNames(states), states);
+        return JobStateEntry.parse(row.jobId(), row.state() == null ? List.of() : row.state());
     }
 
     static PartitionInfo partition(V0040PartitionInfo p) {

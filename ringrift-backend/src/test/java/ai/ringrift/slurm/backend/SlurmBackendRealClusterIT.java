@@ -104,7 +104,14 @@ class SlurmBackendRealClusterIT {
         cancelled.cancel();
         assertThat(cancelled.await(Duration.ofMinutes(2)).tasks().get(0).kind()).isEqualTo(OutcomeKind.CANCELLED);
 
-        assertThatThrownBy(() -> deadline.await(Duration.ofSeconds(3))).isInstanceOf(DeadlineExceededException.class);
+        // waiting past a timeout leaves the job running; cancelling at a deadline is asked for explicitly
+        assertThatThrownBy(() -> deadline.await(Duration.ofSeconds(3))).isInstanceOf(DeadlineExceededException.class)
+                .satisfies(e -> assertThat(((DeadlineExceededException) e).cancelled()).isFalse())
+                .hasMessageContaining("nothing was cancelled");
+        assertThat(backend.client().job(deadline.jobIds().get(0)).orElseThrow().isFinal()).isFalse();
+        assertThat(deadline.outcome()).isNotDone();
+        assertThatThrownBy(() -> deadline.awaitOrCancel(Duration.ofMillis(100))).isInstanceOf(DeadlineExceededException.class)
+                .satisfies(e -> assertThat(((DeadlineExceededException) e).cancelled()).isTrue());
         assertThat(deadline.outcome().get(2, TimeUnit.MINUTES).tasks().get(0).kind()).isEqualTo(OutcomeKind.CANCELLED);
 
         TaskOutcome timedOut = timeout.await(Duration.ofMinutes(4)).tasks().get(0);

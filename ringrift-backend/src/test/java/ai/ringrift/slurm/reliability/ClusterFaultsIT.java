@@ -1,6 +1,7 @@
 package ai.ringrift.slurm.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.ringrift.slurm.backend.JobHandle;
 import ai.ringrift.slurm.backend.JobOutcome;
@@ -12,6 +13,7 @@ import ai.ringrift.slurm.backend.TaskSpec;
 import ai.ringrift.slurm.backend.config.ConfigLoader;
 import ai.ringrift.slurm.backend.config.LoopConfig;
 import ai.ringrift.slurm.client.testing.LocalCluster;
+import ai.ringrift.slurm.rest.SlurmUsageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -143,17 +145,17 @@ class ClusterFaultsIT {
     }
 
     @Test
-    void anUnwritableLogDirectoryEndsInAFailureThatSaysSo() throws Exception {
+    void anUnwritableLogDirectoryIsRefusedBeforeAnythingIsSubmitted() throws Exception {
         Path logs = Files.createDirectories(config.slurm().sharedRoot().resolve("unwritable-logs-" + UUID.randomUUID()));
-        Files.setPosixFilePermissions(logs, PosixFilePermissions.fromString("r-xr-xr-x")); // the job user cannot write
+        Files.setPosixFilePermissions(logs, PosixFilePermissions.fromString("rwxr-xr-x")); // root's: the job user cannot write
         try (SlurmBackend backend = (SlurmBackend) OrchestratorBackend.fromConfig(load(yaml.replace(
                 "log_dir: /var/lib/ringrift-slurm/shared/slurm/logs", "log_dir: " + logs)))) {
-            JobOutcome outcome = backend.runTournament(TaskSpec.builder().label("nolog").build()).await(Duration.ofMinutes(3));
-            var task = outcome.tasks().get(0);
-            assertThat(task.kind()).isEqualTo(OutcomeKind.FAILED);
-            assertThat(task.logProblem()).contains(logs.toString());
-            System.out.printf("FAULT log dir: job %s ended %s (%s), log problem: %s%n", task.slurmId(), task.kind(),
-                    task.stateReason(), task.logProblem());
+            Instant before = Instant.now().minusSeconds(1);
+            assertThatThrownBy(() -> backend.runTournament(TaskSpec.builder().label("nolog").build()))
+                    .isInstanceOf(SlurmUsageException.class)
+                    .hasMessageContaining(logs.toString()).hasMessageContaining("owner root:root, mode 755")
+                    .hasMessageContaining("not writable by ringrift").hasMessageContaining("Fix: chown ringrift " + logs);
+            assertThat(backend.client().accountingJobsNamed("rr-tournament-nolog", before)).isEmpty();
         }
     }
 }

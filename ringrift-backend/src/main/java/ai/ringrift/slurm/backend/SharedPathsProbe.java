@@ -1,0 +1,190 @@
+package ai.ringrift.slurm.backend;
+
+import ai.ringrift.slurm.backend.config.ContainerRuntime;
+import ai.ringrift.slurm.backend.config.SlurmSettings;
+import ai.ringrift.slurm.rest.JobInfo;
+import ai.ringrift.slurm.rest.JobSubmission;
+import ai.ringrift.slurm.rest.SlurmRestClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Checks the shared filesystem as the jobs see it: a tiny probe job, run as the job user on a node
+ * of the training partition, tries to write and read back a file in log_dir and to read job_dir,
+ * repo_dir and the venvs or container images, and reports each result as one bit of its exit code
+ * (its own output goes to /dev/null, so an unwritable log_dir cannot stop it from reporting).
+ *
+ * <p>When the probe does not run within its timeout (a busy cluster), it is cancelled and the same
+ * questions are answered from owner and mode on this host ({@link JobUserAccess}), which cannot
+ * see group membership the host does not know: such answers say so.
+ */
+public final class SharedPathsProbe {
+
+    /** One path, checked. */
+    public record PathCheck(String name, Path path, boolean ok, String detail, String fix) {}
+
+    /**
+     * What the probe found.
+     *
+     * @param jobId the probe job's id, 0 when none ran
+     * @param asJob true when a job answered; false when the answers come from owner and mode here
+     * @param note how the answers were obtained (or why the probe could not run)
+     */
+    public record Report(long jobId, boolean asJob, String note, List<PathCheck> checks) {
+        public Report {
+            checks = List.copyOf(checks);
+        }
+
+        public boolean ok() {
+            return checks.stream().allMatch(PathCheck::ok);
+        }
+    }
+
+    private record Item(String name, Path path, boolean write, String setting) {}
+
+    private final SlurmSettings settings;
+    private final SlurmRestClient client;
+    private final JobUserAccess access;
+    private final Clock clock;
+
+    SharedPathsProbe(SlurmSettings settings, SlurmRestClient client, JobUserAccess access, Clock clock) {
+        this.settings = settings;
+        this.client = client;
+        this.access = access;
+        this.clock = clock;
+    }
+
+    private List<Item> items() {
+        List<Item> items = new ArrayList<>();
+        items.add(new Item("log_dir writable", settings.logDir(), true, "slurm.log_dir"));
+        items.add(new Item("job_dir readable", settings.jobDir(), false, "slurm.job_dir"));
+        items.add(new Item("repo_dir readable", settings.repoDir(), false, "slurm.repo_dir"));
+        if (settings.containerRuntime() == ContainerRuntime.NONE) {
+            optional(items, "venv (x86_64) readable", settings.venvActivate(), "slurm.venv_activate");
+            optional(items, "venv (arm64) readable", settings.venvActivateArm64(), "slurm.venv_activate_arm64");
+        } else if (settings.containerRuntime() != ContainerRuntime.PYXIS) {
+            optional(items, "image (x86_64) readable", settings.containerImageX8664(), "slurm.container_image_x86_64");
+            optional(items, "image (arm64) readable", settings.containerImageArm64(), "slurm.container_image_arm64");
+        }
+        return items;
+    }
+
+    private static void optional(List<Item> items, String name, String path, String setting) {
+        if (path != null && !path.isBlank()) {
+            items.add(new Item(name, Path.of(path), false, setting));
+        }
+    }
+
+    /** The probe's script: bit i of its exit code is set when check i failed. */
+    String script(List<Item> items) {
+        StringBuilder s = new StringBuilder("#!/bin/bash\n# ringrift-slurm preflight: what the jobs' user can do on the shared "
+                + "filesystem; bit N of the exit code is check N failing\nr=0\n");
+        for (int i = 0; i < items.size(); i++) {
+            Item item = items.get(i);
+            String p = quote(item.path().toString());
+            int bit = 1 << i;
+            if (item.write()) {
+                s.append("f=").append(p).append("/.ringrift-probe-$SLURM_JOB_ID\n")
+                        .append("if ( echo probe > \"$f\" ) 2>/dev/null && [ \"$(cat \"$f\" 2>/dev/null)\" = probe ]; then rm -f \"$f\"; ")
+                        .append("else r=$((r | ").append(bit).append(")); fi\n");
+            } else {
+                s.append("if [ -d ").append(p).append(" ]; then [ -r ").append(p).append(" ] && [ -x ").append(p)
+                        .append(" ] || r=$((r | ").append(bit).append(")); else [ -r ").append(p).append(" ] || r=$((r | ")
+                        .append(bit).append(")); fi\n");
+            }
+        }
+        return s.append("exit $r\n").toString();
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    /** Runs the probe job, waiting up to {@code timeout} for it; falls back to owner and mode after that. */
+    public Report run(Duration timeout) throws InterruptedException {
+        List<Item> items = items();
+        if (items.size() > 7) {
+            throw new IllegalStateException("at most 7 checks fit in an exit code");
+        }
+        String partition = settings.of(WorkType.TRAINING).partition(); // where the main work runs
+        JobSubmission probe = JobSubmission.builder()
+                .name("rr-preflight-probe")
+                .script(script(items))
+                .partition(partition)
+                .account(settings.account())
+                .qos(settings.qos())
+                .cpusPerTask(1)
+                .memoryPerNodeMb(64)
+                .timeLimit(Duration.ofMinutes(1))
+                .workingDirectory("/tmp")
+                .standardOutput("/dev/null")
+                .standardError("/dev/null")
+                .putEnvironment("PATH", "/usr/local/bin:/usr/bin:/bin")
+                .build();
+        long id = client.submit(probe).jobId();
+        Instant deadline = clock.instant().plus(timeout);
+        Optional<JobInfo> done = Optional.empty();
+        while (clock.instant().isBefore(deadline)) {
+            Optional<JobInfo> info = client.job(id);
+            if (info.isEmpty()) {
+                info = client.accountingJobs(id).stream().filter(j -> j.jobId() == id).findFirst();
+            }
+            if (info.isPresent() && info.get().isFinal()) {
+                done = info;
+                break;
+            }
+            Thread.sleep(500);
+        }
+        if (done.isEmpty()) {
+            client.cancel(id);
+            return fromOwnerAndMode(items, id, "probe job " + id + " did not run within " + timeout
+                    + " (cancelled it); judged from owner and mode on this host instead");
+        }
+        JobInfo info = done.get();
+        int code = info.exitCode();
+        if (info.signal() > 0 || code < 0 || code >= 1 << items.size()) {
+            // it did not get to report: say what Slurm says and judge from here
+            return fromOwnerAndMode(items, id, "probe job " + id + " ended " + info.state() + " exit " + code
+                    + (info.signal() > 0 ? " signal " + info.signal() : "") + " (" + info.stateReason()
+                    + ") before it could report; judged from owner and mode on this host instead");
+        }
+        List<PathCheck> checks = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            Item item = items.get(i);
+            boolean ok = (code & (1 << i)) == 0;
+            String detail = item.path() + " as " + access.userName() + " (probe job " + id + ")";
+            if (!ok) {
+                detail += ": " + (item.write() ? access.canWrite(item.path()) : access.canRead(item.path())).detail();
+            }
+            checks.add(new PathCheck(item.name(), item.path(), ok, detail, fix(item)));
+        }
+        return new Report(id, true, "probe job " + id + " ran as " + access.userName() + " on partition "
+                + partition, checks);
+    }
+
+    private Report fromOwnerAndMode(List<Item> items, long id, String note) {
+        List<PathCheck> checks = new ArrayList<>();
+        for (Item item : items) {
+            JobUserAccess.Finding f = item.write() ? access.canWrite(item.path()) : access.canRead(item.path());
+            boolean ok = f.verdict() != JobUserAccess.Verdict.NO;
+            String detail = item.path() + " as " + access.userName() + ": " + f.detail()
+                    + (f.verdict() == JobUserAccess.Verdict.UNKNOWN ? " (cannot be told from here)" : "");
+            checks.add(new PathCheck(item.name(), item.path(), ok, detail, fix(item)));
+        }
+        return new Report(id, false, note, checks);
+    }
+
+    private String fix(Item item) {
+        if (item.write()) {
+            return access.fix(item.path()) + " (" + item.setting() + ")";
+        }
+        String u = access.userName();
+        return "make " + item.path() + " readable by " + u + " (chmod o+rX, or a group " + u + " is in), or fix "
+                + item.setting();
+    }
+}
