@@ -17,6 +17,6 @@ fi
 t1=$SECONDS
 
 command -v mvn >/dev/null 2>&1 || { echo "[test] ERROR: Maven (mvn) is not installed; install it (Debian: apt-get install maven)" >&2; exit 1; }
-mvn -B -ntp verify "$@"
+mvn -B -ntp clean verify "$@"
 t2=$SECONDS
 echo "[test] timings: cluster up $((t1 - t0)) s, maven build and tests $((t2 - t1)) s" >&2
