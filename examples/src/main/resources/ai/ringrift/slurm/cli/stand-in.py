@@ -1,5 +1,6 @@
 # Demo stand-in for a RingRift canonical script, installed by `ringrift-slurm loop --demo-scripts`
-# only where the repo directory has no real script. It shows what the job received and exits 0 (or N with --exit N).
+# only where the repo directory has no real script. It shows what the job received and exits 0 (or N with --exit N);
+# --sleep S makes it run S seconds longer (to show a long job being watched or cancelled).
 import json
 import os
 import socket
@@ -13,6 +14,8 @@ print("RINGRIFT_WORK_TYPE=" + os.environ.get("RINGRIFT_WORK_TYPE", ""))
 print("RINGRIFT_TASK_INDEX=" + os.environ.get("RINGRIFT_TASK_INDEX", ""))
 sys.stdout.flush()
 time.sleep(2)
+if "--sleep" in sys.argv:
+    time.sleep(float(sys.argv[sys.argv.index("--sleep") + 1]))
 if "--exit" in sys.argv:  # lets a demo show a failing job: --exit N
     code = int(sys.argv[sys.argv.index("--exit") + 1])
     print("exiting with %d" % code)

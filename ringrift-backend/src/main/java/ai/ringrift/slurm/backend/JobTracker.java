@@ -149,7 +149,7 @@ final class JobTracker implements AutoCloseable {
         return rounds.get();
     }
 
-    private void round() {
+    void round() {
         try {
             if (!live.isEmpty()) {
                 pollOnce();
@@ -305,7 +305,7 @@ final class JobTracker implements AutoCloseable {
             }
             if (!t.array) {
                 if (info.jobId() == t.jobId && t.done.add(t.indexOffset)) {
-                    found.add(outcome(t, info, t.indexOffset, -1));
+                    found.add(outcome(t, info, t.indexOffset, -1, false));
                 }
                 continue;
             }
@@ -315,7 +315,7 @@ final class JobTracker implements AutoCloseable {
             if (info.arrayTaskId() >= 0) {
                 int index = info.arrayTaskId() + t.indexOffset;
                 if (t.done.add(index)) {
-                    found.add(outcome(t, info, index, info.arrayTaskId()));
+                    found.add(outcome(t, info, index, info.arrayTaskId(), false));
                 }
                 continue;
             }
@@ -325,7 +325,7 @@ final class JobTracker implements AutoCloseable {
             for (int task = rest.nextSetBit(0); task >= 0 && task < t.taskCount; task = rest.nextSetBit(task + 1)) {
                 int index = task + t.indexOffset;
                 if (t.done.add(index)) {
-                    found.add(outcome(t, info, index, task));
+                    found.add(outcome(t, info, index, task, true));
                 }
             }
         }
@@ -334,7 +334,8 @@ final class JobTracker implements AutoCloseable {
         }
     }
 
-    private TaskOutcome outcome(Tracked t, JobInfo info, int index, int task) {
+    /** @param neverRan true for a task known only from its array's own record: it never started */
+    private TaskOutcome outcome(Tracked t, JobInfo info, int index, int task, boolean neverRan) {
         String slurmId = t.array ? t.jobId + "_" + task : String.valueOf(t.jobId);
         String path = t.logPattern.replace("%A", String.valueOf(t.jobId))
                 .replace("%a", String.valueOf(Math.max(task, 0)))
@@ -343,14 +344,18 @@ final class JobTracker implements AutoCloseable {
         List<String> tail = List.of();
         String problem = "";
         OutcomeKind kind = OutcomeKind.of(info.state(), info.exitCode());
-        try {
-            tail = tail(logFile, LOG_TAIL_LINES);
-        } catch (IOException e) {
-            // no output file at all: for a failed job, most often it died before its script ran
-            // because the job user could not create the file; say so rather than "no such file"
-            problem = kind == OutcomeKind.SUCCESS ? "" : access.explainMissingOutput(logFile).orElse("");
-            if (problem.isEmpty()) {
-                problem = "log " + logFile + " could not be read: " + e.getMessage();
+        if (neverRan) {
+            problem = "it never started (ended " + info.state() + " while pending), so it has no log";
+        } else {
+            try {
+                tail = tail(logFile, LOG_TAIL_LINES);
+            } catch (IOException e) {
+                // no output file at all: for a failed job, most often it died before its script ran
+                // because the job user could not create the file; say so rather than "no such file"
+                problem = kind == OutcomeKind.SUCCESS ? "" : access.explainMissingOutput(logFile).orElse("");
+                if (problem.isEmpty()) {
+                    problem = "log " + logFile + " could not be read: " + e.getMessage();
+                }
             }
         }
         TaskOutcome outcome = new TaskOutcome(index, slurmId, kind, info.state(), info.exitCode(), info.signal(),

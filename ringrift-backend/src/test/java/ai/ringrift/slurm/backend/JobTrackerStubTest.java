@@ -2,11 +2,14 @@ package ai.ringrift.slurm.backend;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.ringrift.slurm.rest.RetryPolicy;
+import ai.ringrift.slurm.rest.SlurmAuthenticationException;
 import ai.ringrift.slurm.rest.SlurmRestClient;
 import ai.ringrift.slurm.rest.TokenSources;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -98,5 +101,102 @@ class JobTrackerStubTest {
         assertThat(outcome.kind()).isEqualTo(OutcomeKind.SUCCESS);
         assertThat(outcome.logProblem()).contains("/nonexistent/77.out");
         assertThat(tracker.liveJobIds()).isEmpty();
+    }
+
+    private String recordedBody(String name) throws Exception {
+        return recorded(name).path("jsonBody").toString();
+    }
+
+    @Test
+    void everyRecordedIdShapeIsReadAndACancelledArraysRestIsResolved() throws Exception {
+        // recorded: a heterogeneous job of root (32+0, 33+1), array 34 (0-99%2) cancelled before any task
+        // ran, finished plain jobs: the whole unfiltered answer, as the tracker sees it above 100 ids
+        stub("/slurm/v0.0.40/jobs/state/", 200, recordedBody("jobs-state-het-and-cancelled-arrays"));
+        stub("/slurm/v0.0.40/job/34", 200, recordedBody("job-get-array-cancelled-rest"));
+        ObjectNode completed = (ObjectNode) recorded("job-get-completed").path("jsonBody").deepCopy();
+        ((ObjectNode) completed.path("jobs").get(0)).put("job_id", 27);
+        stub("/slurm/v0.0.40/job/27", 200, completed.toString());
+
+        JobTracker.Aggregate array = new JobTracker.Aggregate(WorkType.SELFPLAY, "a", 100);
+        tracker.track(new JobTracker.Tracked(34, true, 100, 0, "/nonexistent/a-%A_%a.out", array));
+        JobTracker.Aggregate plain = new JobTracker.Aggregate(WorkType.TOURNAMENT, "p", 1);
+        tracker.track(new JobTracker.Tracked(27, false, 1, 0, "/nonexistent/p-%j.out", plain));
+        tracker.pollOnce();
+
+        JobOutcome arrayOutcome = array.future.getNow(null);
+        assertThat(arrayOutcome).as("the array's own record stands for its 100 never-run tasks").isNotNull();
+        assertThat(arrayOutcome.tasks()).hasSize(100).allMatch(t -> t.kind() == OutcomeKind.CANCELLED);
+        assertThat(arrayOutcome.tasks().get(99).slurmId()).isEqualTo("34_99");
+        assertThat(plain.future.getNow(null).tasks().get(0).kind()).isEqualTo(OutcomeKind.SUCCESS);
+        assertThat(tracker.liveJobIds()).isEmpty();
+        // one state request, one read per job that became final
+        wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/jobs/state/")));
+        wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/34")));
+        wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/27")));
+    }
+
+    @Test
+    void slurmdbdsBitmapOfAnArraysRestIsResolvedToo() throws Exception {
+        // recorded: array 5 (0-5%2): task 0 ran and was cancelled, tasks 1-5 never ran (slurmdbd: "0x3E")
+        stub("/slurm/v0.0.40/jobs/state/", 200, states("[]"));
+        JsonNode unknown = recorded("error-get-unknown-job");
+        stub("/slurm/v0.0.40/job/5", unknown.path("status").asInt(), unknown.path("jsonBody").toString());
+        stub("/slurmdb/v0.0.40/job/5", 200, recordedBody("slurmdb-job-array-cancelled-rest"));
+        JobTracker.Aggregate array = new JobTracker.Aggregate(WorkType.SELFPLAY, "a", 6);
+        tracker.track(new JobTracker.Tracked(5, true, 6, 0, "/nonexistent/a-%A_%a.out", array));
+        tracker.pollOnce();
+        assertThat(array.future.getNow(null).tasks()).hasSize(6).allMatch(t -> t.kind() == OutcomeKind.CANCELLED)
+                .allMatch(TaskOutcome::fromAccounting);
+    }
+
+    @Test
+    void aRowOfAnUnknownShapeNeitherStopsTheRoundNorTheOtherJobs() throws Exception {
+        stub("/slurm/v0.0.40/jobs/state/", 200, states("[{\"job_id\":\"no id here\",\"state\":[\"RUNNING\"]},"
+                + "{\"job_id\":\"77#odd\",\"state\":[\"COMPLETED\"]},{\"job_id\":\"78\",\"state\":[\"RUNNING\"]}]"));
+        ObjectNode completed = (ObjectNode) recorded("job-get-completed").path("jsonBody").deepCopy();
+        ((ObjectNode) completed.path("jobs").get(0)).put("job_id", 77);
+        stub("/slurm/v0.0.40/job/77", 200, completed.toString());
+        JobTracker.Aggregate odd = new JobTracker.Aggregate(WorkType.TOURNAMENT, "odd", 1);
+        tracker.track(new JobTracker.Tracked(77, false, 1, 0, "/nonexistent/%j.out", odd));
+        JobTracker.Aggregate running = new JobTracker.Aggregate(WorkType.TOURNAMENT, "running", 1);
+        tracker.track(new JobTracker.Tracked(78, false, 1, 0, "/nonexistent/%j.out", running));
+        tracker.pollOnce();
+        tracker.pollOnce();
+        assertThat(odd.future.getNow(null).tasks().get(0).kind()).as("resolved from its job info").isEqualTo(OutcomeKind.SUCCESS);
+        assertThat(running.future).isNotDone();
+        assertThat(tracker.liveJobIds()).containsExactly(78L);
+    }
+
+    @Test
+    void aRefusedTokenThatCannotBeRenewedEndsEveryWaitAtOnce() throws Exception {
+        JsonNode expired = recorded("error-auth-expired-token-jobs");
+        stub("/slurm/v0.0.40/jobs/state/", expired.path("status").asInt(), expired.path("jsonBody").toString());
+        JobTracker.Aggregate a = new JobTracker.Aggregate(WorkType.TOURNAMENT, "a", 1);
+        JobTracker.Aggregate b = new JobTracker.Aggregate(WorkType.TRAINING, "b", 1);
+        tracker.track(new JobTracker.Tracked(77, false, 1, 0, "/nonexistent/%j.out", a));
+        tracker.track(new JobTracker.Tracked(78, false, 1, 0, "/nonexistent/%j.out", b));
+        tracker.round();
+        assertThat(a.future).isCompletedExceptionally();
+        assertThat(b.future).isCompletedExceptionally();
+        assertThatThrownBy(a.future::join).hasCauseInstanceOf(SlurmAuthenticationException.class);
+        assertThat(tracker.liveJobIds()).isEmpty();
+        wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/jobs/state/")));
+    }
+
+    @Test
+    void aFailureThatCanHealIsRetriedWithGrowingPauses() throws Exception {
+        JsonNode down = recorded("error-jobs-state-controller-down");
+        stub("/slurm/v0.0.40/jobs/state/", down.path("status").asInt(), down.path("jsonBody").toString());
+        JobTracker healing = new JobTracker(client, Duration.ofMillis(100), Duration.ofHours(1));
+        try (healing) {
+            JobTracker.Aggregate a = new JobTracker.Aggregate(WorkType.TOURNAMENT, "a", 1);
+            healing.track(new JobTracker.Tracked(77, false, 1, 0, "/nonexistent/%j.out", a));
+            Thread.sleep(1_600);
+            // pauses 100, 200, 400, 800 ms: about 4 rounds in 1.6 s, not 16
+            int sent = wm.findAll(getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/jobs/state/"))).size();
+            assertThat(sent).isBetween(3, 6);
+            assertThat(a.future).isNotDone();
+            assertThat(healing.liveJobIds()).containsExactly(77L);
+        }
     }
 }
