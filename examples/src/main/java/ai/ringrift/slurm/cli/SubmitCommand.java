@@ -60,11 +60,11 @@ final class SubmitCommand implements Callable<Integer> {
         TaskSpec task = task(overrides, arguments);
         SlurmBackend backend = common.backend();
         try (Waiting waiting = new Waiting(backend, common.err(), timeout, cancelAfter)) {
-            JobHandle handle = switch (work) {
+            JobHandle handle = waiting.follow(switch (work) {
                 case TRAINING -> backend.runTraining(task);
                 case SELFPLAY -> backend.runSelfplay(task);
                 case TOURNAMENT -> backend.runTournament(task);
-            };
+            });
             if (!await) {
                 if (common.json) {
                     common.printJson(Map.of("name", handle.name(), "jobIds", handle.jobIds(), "tasks", handle.tasks()));

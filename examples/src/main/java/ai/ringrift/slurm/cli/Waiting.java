@@ -6,7 +6,8 @@ import ai.ringrift.slurm.backend.SlurmBackend;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.stream.Collectors;
 
 /**
@@ -21,7 +22,7 @@ final class Waiting implements AutoCloseable {
     private final PrintWriter err;
     private final Duration timeout;
     private final Duration cancelAfter;
-    private final List<Long> waitingFor = new CopyOnWriteArrayList<>();
+    private final Set<Long> waitingFor = new CopyOnWriteArraySet<>();
     private final Thread hook;
     private volatile boolean done;
 
@@ -35,9 +36,15 @@ final class Waiting implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
+    /** From now until its wait ends, a stop of the command line names these jobs as left running. */
+    JobHandle follow(JobHandle handle) {
+        waitingFor.addAll(handle.jobIds());
+        return handle;
+    }
+
     /** Waits for one piece of work as the options say. */
     JobOutcome await(JobHandle handle) throws InterruptedException {
-        waitingFor.addAll(handle.jobIds());
+        follow(handle);
         try {
             if (cancelAfter != null && (timeout == null || cancelAfter.compareTo(timeout) <= 0)) {
                 return handle.awaitOrCancel(cancelAfter);
