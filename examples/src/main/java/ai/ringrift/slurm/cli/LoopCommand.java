@@ -19,7 +19,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "loop", description = "One turn of the RingRift loop through the backend: preflight, a training job, "
-        + "a self-play array and a tournament; then the outcomes and where the logs are.")
+        + "a self-play array and a tournament (those slurm.work_types moved to Slurm); then the outcomes and where the logs are.")
 final class LoopCommand implements Callable<Integer> {
 
     @Mixin
@@ -63,7 +63,7 @@ final class LoopCommand implements Callable<Integer> {
                 common.err().println("ringrift-slurm: preflight failed; not starting the loop");
                 return RingriftSlurm.FAILED;
             }
-            for (WorkType type : WorkType.values()) {
+            for (WorkType type : s.moved()) {
                 if (!Files.isReadable(s.repoDir().resolve(type.canonicalScript()))) {
                     common.err().println("ringrift-slurm: " + s.repoDir().resolve(type.canonicalScript()) + " is missing; "
                             + "point slurm.repo_dir at the RingRift checkout (or pass --demo-scripts to try the loop)");
@@ -73,11 +73,22 @@ final class LoopCommand implements Callable<Integer> {
             backend.syncModels();
             backend.syncData();
 
+            // the stages slurm.work_types moved to Slurm; the rest stay on the loop's default backend
+            if (!s.notMoved().isEmpty()) {
+                common.out().println("== left to the default backend (not in slurm.work_types): "
+                        + String.join(", ", s.notMoved().stream().map(WorkType::key).toList()));
+            }
             List<JobOutcome> outcomes = new ArrayList<>();
-            outcomes.add(stage(waiting, backend.runTraining(TaskSpec.builder().label("loop-train").addArguments("--epochs", "1").build())));
-            outcomes.add(stage(waiting, backend.runSelfplay(TaskSpec.builder().label("loop-selfplay").tasks(selfplayTasks)
-                    .throttle(throttle).addArguments("--games", "4").build())));
-            outcomes.add(stage(waiting, backend.runTournament(TaskSpec.builder().label("loop-tournament").addArguments("--games", "10").build())));
+            if (s.runsOnSlurm(WorkType.TRAINING)) {
+                outcomes.add(stage(waiting, backend.runTraining(TaskSpec.builder().label("loop-train").addArguments("--epochs", "1").build())));
+            }
+            if (s.runsOnSlurm(WorkType.SELFPLAY)) {
+                outcomes.add(stage(waiting, backend.runSelfplay(TaskSpec.builder().label("loop-selfplay").tasks(selfplayTasks)
+                        .throttle(throttle).addArguments("--games", "4").build())));
+            }
+            if (s.runsOnSlurm(WorkType.TOURNAMENT)) {
+                outcomes.add(stage(waiting, backend.runTournament(TaskSpec.builder().label("loop-tournament").addArguments("--games", "10").build())));
+            }
 
             common.out().println("== outcomes");
             List<List<String>> rows = new ArrayList<>();

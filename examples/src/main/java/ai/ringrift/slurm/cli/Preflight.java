@@ -77,7 +77,7 @@ final class Preflight {
         }
 
         Set<String> configured = new LinkedHashSet<>();
-        for (WorkType type : WorkType.values()) {
+        for (WorkType type : s.moved()) { // only what slurm.work_types moved to Slurm
             configured.add(s.of(type).partition());
         }
         for (String name : configured) {
@@ -113,7 +113,7 @@ final class Preflight {
 
         try {
             List<NodeInfo> nodes = client.nodes();
-            for (WorkType type : WorkType.values()) {
+            for (WorkType type : s.moved()) {
                 WorkTypeSettings w = s.of(type);
                 if (w.gpus() == 0) {
                     continue;

@@ -1,6 +1,5 @@
 package ai.ringrift.slurm.cli;
 
-import ai.ringrift.slurm.backend.OrchestratorBackend;
 import ai.ringrift.slurm.backend.SlurmBackend;
 import ai.ringrift.slurm.backend.config.ConfigLoader;
 import ai.ringrift.slurm.backend.config.LoopConfig;
@@ -133,8 +132,9 @@ public final class RingriftSlurm implements Callable<Integer> {
             return loop.slurm();
         }
 
+        /** The Slurm side only: work types not moved to Slurm are refused with a message naming slurm.work_types. */
         SlurmBackend backend() {
-            return (SlurmBackend) OrchestratorBackend.fromConfig(ConfigLoader.load(config));
+            return SlurmBackend.create(settings());
         }
 
         PrintWriter out() {

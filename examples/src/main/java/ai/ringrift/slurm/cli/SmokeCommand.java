@@ -33,12 +33,12 @@ final class SmokeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SlurmSettings s = common.settings();
         Map<String, Integer> gpusByPartition = new LinkedHashMap<>();
-        for (WorkType type : WorkType.values()) {
+        for (WorkType type : s.moved()) { // only what slurm.work_types moved to Slurm
             gpusByPartition.merge(s.of(type).partition(), s.of(type).gpus() > 0 ? 1 : 0, Math::max);
         }
         try (SlurmBackend backend = common.backend()) {
             SlurmRestClient client = backend.client();
-            Files.createDirectories(s.logDir());
+            backend.jobUserAccess().prepareWritable(s.logDir(), "slurm.log_dir");
             Map<String, Long> jobs = new LinkedHashMap<>();
             for (Map.Entry<String, Integer> p : gpusByPartition.entrySet()) {
                 jobs.put(p.getKey(), client.submit(JobSubmission.builder().name("rr-smoke-" + p.getKey())
@@ -53,7 +53,8 @@ final class SmokeCommand implements Callable<Integer> {
             for (Map.Entry<String, Long> j : jobs.entrySet()) {
                 JobInfo info = Jobs.awaitFinalOrCancel(client, j.getValue(), timeout);
                 Path log = s.logDir().resolve("rr-smoke-" + j.getValue() + ".out");
-                String text = Files.isReadable(log) ? String.join(" | ", Jobs.tail(log, 5)) : "(no log at " + log + ")";
+                String text = Files.isReadable(log) ? String.join(" | ", Jobs.tail(log, 5))
+                        : "(" + backend.jobUserAccess().explainMissingOutput(log).orElse("no log at " + log) + ")";
                 boolean passed = info.state() == JobState.COMPLETED && info.exitCode() == 0;
                 ok &= passed;
                 rows.add(List.of(passed ? "PASS" : "FAIL", j.getKey(), String.valueOf(j.getValue()), info.state().name(),

@@ -15,7 +15,7 @@ import java.util.Optional;
 
 /**
  * Checks the shared filesystem as the jobs see it: a tiny probe job, run as the job user on a node
- * of the training partition, tries to write and read back a file in log_dir and to read job_dir,
+ * of the training partition (else of the first moved work type), tries to write and read back a file in log_dir and to read job_dir,
  * repo_dir and the venvs or container images, and reports each result as one bit of its exit code
  * (its own output goes to /dev/null, so an unwritable log_dir cannot stop it from reporting).
  *
@@ -111,7 +111,8 @@ public final class SharedPathsProbe {
         if (items.size() > 7) {
             throw new IllegalStateException("at most 7 checks fit in an exit code");
         }
-        String partition = settings.of(WorkType.TRAINING).partition(); // where the main work runs
+        // where the main work runs: training's partition, else the first work type moved to Slurm
+        String partition = settings.of(settings.moved().get(0)).partition();
         JobSubmission probe = JobSubmission.builder()
                 .name("rr-preflight-probe")
                 .script(script(items))

@@ -112,6 +112,7 @@ public final class SlurmBackend implements OrchestratorBackend {
     }
 
     private JobHandle run(WorkType type, TaskSpec task) {
+        requireMoved(type);
         WorkTypeSettings defaults = settings.of(type);
         String name = ("rr-" + type.key() + "-" + task.label());
         boolean array = runsAsArray(type, task.tasks());
@@ -211,6 +212,7 @@ public final class SlurmBackend implements OrchestratorBackend {
      */
     public JobHandle resume(JobHandle submitted) {
         requireOpen();
+        requireMoved(submitted.type());
         WorkType type = submitted.type();
         boolean array = runsAsArray(type, submitted.tasks());
         String logPattern = logPattern(submitted.name(), array);
@@ -222,6 +224,16 @@ public final class SlurmBackend implements OrchestratorBackend {
             offset += count;
         }
         return new JobHandle(type, submitted.name(), submitted.jobIds(), submitted.tasks(), aggregate.future, client::cancel);
+    }
+
+    /** Work not moved to Slurm is never submitted: it belongs to the loop's default backend. */
+    private void requireMoved(WorkType type) {
+        if (!settings.runsOnSlurm(type)) {
+            throw new SlurmUsageException(type.key() + " work is not moved to Slurm: slurm.work_types is "
+                    + settings.moved().stream().map(WorkType::key).toList() + ", so it stays on the loop's default backend "
+                    + "(hand that to OrchestratorBackend.fromConfig(config, fallback)); add " + type.key()
+                    + " to slurm.work_types to run it on Slurm");
+        }
     }
 
     /** Self-play always runs as an array; other work when it has more than one task. */

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -35,7 +36,7 @@ public final class ConfigLoader {
     private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)$");
     private static final Pattern SIGNAL = Pattern.compile("^(SIG)?[A-Z0-9]+$");
 
-    private static final Set<String> SLURM_KEYS = Set.of("enabled", "rest", "account", "qos", "job_dir", "log_dir",
+    private static final Set<String> SLURM_KEYS = Set.of("enabled", "work_types", "rest", "account", "qos", "job_dir", "log_dir",
             "shared_root", "repo_dir", "venv_activate", "venv_activate_arm64", "container_runtime",
             "container_image_x86_64", "container_image_arm64", "training_warning_signal", "training_warning_seconds",
             "max_array_size", "selfplay_throttle", "cancel_on_close", "poll_interval_min", "poll_interval_max",
@@ -137,10 +138,11 @@ public final class ConfigLoader {
             return new LoopConfig(backend, null);
         }
 
+        Set<WorkType> moved = workTypes(slurm);
         Map<WorkType, WorkTypeSettings> types = new EnumMap<>(WorkType.class);
-        types.put(WorkType.TRAINING, workType(slurm, WorkType.TRAINING, 1, 16, "64G", "08:00:00", true));
-        types.put(WorkType.SELFPLAY, workType(slurm, WorkType.SELFPLAY, 0, 8, "16G", "02:00:00", false));
-        types.put(WorkType.TOURNAMENT, workType(slurm, WorkType.TOURNAMENT, 0, 8, "16G", "02:00:00", false));
+        types.put(WorkType.TRAINING, workType(slurm, WorkType.TRAINING, 1, 16, "64G", "08:00:00", true, moved));
+        types.put(WorkType.SELFPLAY, workType(slurm, WorkType.SELFPLAY, 0, 8, "16G", "02:00:00", false, moved));
+        types.put(WorkType.TOURNAMENT, workType(slurm, WorkType.TOURNAMENT, 0, 8, "16G", "02:00:00", false, moved));
 
         Path sharedRoot = absolutePath(slurm, "shared_root", null);
         Path repoDir = absolutePath(slurm, "repo_dir", sharedRoot.toString());
@@ -168,7 +170,7 @@ public final class ConfigLoader {
         if (maxArray < 1) {
             throw fail("slurm.max_array_size", "must be at least 1");
         }
-        return new LoopConfig(backend, new SlurmSettings(enabled, rest(slurm.get("rest")), text(slurm, "account", null),
+        return new LoopConfig(backend, new SlurmSettings(enabled, moved, rest(slurm.get("rest")), text(slurm, "account", null),
                 text(slurm, "qos", null), types, sharedRoot, repoDir, jobDir, logDir, text(slurm, "venv_activate", null),
                 text(slurm, "venv_activate_arm64", null), runtime, imageX86, imageArm, signal, warningSeconds, maxArray,
                 count(slurm, "selfplay_throttle", 8), bool(slurm, "cancel_on_close", true), pollMin, pollMax));
@@ -240,12 +242,35 @@ public final class ConfigLoader {
                 tokenFile == null ? null : Path.of(tokenFile), tokenEnv, ca == null ? null : Path.of(ca));
     }
 
+    /** {@code slurm.work_types}: the work types moved to Slurm (default all three; the design's phase 1 is [training]). */
+    private Set<WorkType> workTypes(JsonNode slurm) {
+        JsonNode node = slurm.get("work_types");
+        if (node == null || node.isNull()) {
+            return EnumSet.allOf(WorkType.class);
+        }
+        String known = "training, selfplay or tournament";
+        if (!node.isArray() || node.isEmpty()) {
+            throw fail("slurm.work_types", "must be a list of " + known + ", e.g. [training] (phase 1) or "
+                    + "[training, tournament, selfplay]; leave it out to move all three");
+        }
+        Set<WorkType> moved = EnumSet.noneOf(WorkType.class);
+        for (JsonNode item : node) {
+            WorkType type = java.util.Arrays.stream(WorkType.values()).filter(t -> t.key().equals(item.asText()))
+                    .findFirst().orElseThrow(() -> fail("slurm.work_types", "'" + item.asText() + "' is not " + known));
+            if (!moved.add(type)) {
+                throw fail("slurm.work_types", "names " + type.key() + " twice");
+            }
+        }
+        return moved;
+    }
+
     private WorkTypeSettings workType(JsonNode slurm, WorkType type, int gpus, int cpus, String mem, String time,
-            boolean requeue) {
+            boolean requeue, Set<WorkType> moved) {
         String k = type.key();
         String partition = text(slurm, "partition_" + k, null);
-        if (partition == null) {
-            throw fail("slurm.partition_" + k, "is missing; name the partition " + k + " jobs go to");
+        if (partition == null && moved.contains(type)) {
+            throw fail("slurm.partition_" + k, "is missing; name the partition " + k + " jobs go to"
+                    + " (or leave " + k + " out of slurm.work_types to keep it on the default backend)");
         }
         return new WorkTypeSettings(partition, count(slurm, "gpus_" + k, gpus), positive(slurm, "cpus_" + k, cpus),
                 memory(slurm, "mem_" + k, mem), time(slurm, "default_time_" + k, time), bool(slurm, "requeue_" + k, requeue));

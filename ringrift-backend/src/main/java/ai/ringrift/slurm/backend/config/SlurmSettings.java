@@ -3,10 +3,19 @@ package ai.ringrift.slurm.backend.config;
 import ai.ringrift.slurm.backend.WorkType;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** The {@code slurm:} block of unified_loop.yaml, checked and with its defaults filled in. */
-public record SlurmSettings(boolean enabled, RestSettings rest, String account, String qos,
+/**
+ * The {@code slurm:} block of unified_loop.yaml, checked and with its defaults filled in.
+ *
+ * @param movedWorkTypes the work types that run on Slurm ({@code slurm.work_types}); the others stay
+ *     on the loop's default backend. A work type not moved may have no partition.
+ */
+public record SlurmSettings(boolean enabled, Set<WorkType> movedWorkTypes, RestSettings rest, String account, String qos,
         Map<WorkType, WorkTypeSettings> workTypes, Path sharedRoot, Path repoDir, Path jobDir, Path logDir,
         String venvActivate, String venvActivateArm64, ContainerRuntime containerRuntime, String containerImageX8664,
         String containerImageArm64, String trainingWarningSignal, int trainingWarningSeconds, int maxArraySize,
@@ -14,6 +23,22 @@ public record SlurmSettings(boolean enabled, RestSettings rest, String account, 
 
     public SlurmSettings {
         workTypes = Map.copyOf(workTypes);
+        movedWorkTypes = movedWorkTypes.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(movedWorkTypes));
+    }
+
+    /** Whether this work type runs on Slurm. */
+    public boolean runsOnSlurm(WorkType type) {
+        return movedWorkTypes.contains(type);
+    }
+
+    /** The moved work types in the loop's order (training, selfplay, tournament). */
+    public List<WorkType> moved() {
+        return List.copyOf(movedWorkTypes);
+    }
+
+    /** The work types left to the default backend. */
+    public List<WorkType> notMoved() {
+        return java.util.Arrays.stream(WorkType.values()).filter(t -> !movedWorkTypes.contains(t)).toList();
     }
 
     public WorkTypeSettings of(WorkType type) {

@@ -7,6 +7,7 @@ import ai.ringrift.slurm.backend.WorkType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,11 +49,33 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void theLambdaExampleLoads() {
-        LoopConfig config = ConfigLoader.load(Path.of(System.getProperty("project.root", "..")).resolve("config/unified_loop.slurm.example.yaml"), k -> null);
+    void theLambdaExampleLoadsAndMatchesItsSlurmConf() throws Exception {
+        Path project = Path.of(System.getProperty("project.root", ".."));
+        LoopConfig config = ConfigLoader.load(project.resolve("config/unified_loop.slurm.example.yaml"), k -> null);
         assertThat(config.usesSlurm()).isTrue();
-        assertThat(config.slurm().of(WorkType.TOURNAMENT).partition()).isEqualTo("gh200");
-        assertThat(config.slurm().rest().tokenFile()).isEqualTo(Path.of("/etc/ringrift/slurm_jwt"));
+        SlurmSettings s = config.slurm();
+        assertThat(s.moved()).as("the example starts at the design's phase 1").containsExactly(WorkType.TRAINING);
+        assertThat(s.of(WorkType.TOURNAMENT).partition()).as("tournaments on CPU-rich nodes").isEqualTo("cpu-eval");
+        assertThat(s.of(WorkType.TOURNAMENT).gpus()).isZero();
+        assertThat(s.rest().tokenFile()).isEqualTo(Path.of("/etc/ringrift/slurm_jwt"));
+
+        // the example slurm.conf has exactly the YAML's partitions, plus gpu-gh200 kept apart
+        List<String> partitions = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(project.resolve("config/slurm/slurm.conf.lambda.example"))) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^PartitionName=(\\S+)").matcher(line);
+            if (m.find()) {
+                partitions.add(m.group(1));
+            }
+        }
+        List<String> named = java.util.Arrays.stream(WorkType.values()).map(t -> s.of(t).partition()).distinct().toList();
+        assertThat(partitions).containsAll(named);
+        assertThat(partitions).containsExactlyInAnyOrder("gpu-train", "gpu-selfplay", "cpu-eval", "gpu-gh200");
+        assertThat(named).doesNotContain("gpu-gh200");
+        // and the gres.conf example covers every GPU node type the slurm.conf declares
+        String gres = Files.readString(project.resolve("config/slurm/gres.conf.lambda.example"));
+        for (String type : List.of("h100", "a10", "gh200")) {
+            assertThat(gres).contains("Type=" + type);
+        }
     }
 
     @Test
@@ -65,6 +88,41 @@ class ConfigLoaderTest {
         assertThat(s.jobDir()).isEqualTo(Path.of("/shared/ringrift/slurm/jobs"));
         assertThat(s.containerRuntime()).isEqualTo(ContainerRuntime.NONE);
         assertThat(s.rest().tokenLifespan()).isEqualTo(Duration.ofMinutes(30));
+    }
+
+    @Test
+    void workTypesDefaultToAllThreeAndPhaseOneNeedsOnlyTrainingsPartition() throws Exception {
+        assertThat(ConfigLoader.load(write(VALID), k -> null).slurm().movedWorkTypes())
+                .containsExactlyInAnyOrder(WorkType.values());
+        String phaseOne = VALID.replace("  account: ringrift\n", "  account: ringrift\n  work_types: [training]\n")
+                .replace("  partition_selfplay: h100-selfplay\n", "").replace("  partition_tournament: cpu\n", "");
+        SlurmSettings s = ConfigLoader.load(write(phaseOne), k -> null).slurm();
+        assertThat(s.moved()).containsExactly(WorkType.TRAINING);
+        assertThat(s.notMoved()).containsExactly(WorkType.SELFPLAY, WorkType.TOURNAMENT);
+        assertThat(s.runsOnSlurm(WorkType.SELFPLAY)).isFalse();
+        assertThat(s.of(WorkType.SELFPLAY).partition()).isNull();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "work_types: [training, gpu]|'gpu' is not training, selfplay or tournament",
+        "work_types: [training, training]|names training twice",
+        "work_types: []|must be a list of training, selfplay or tournament",
+        "work_types: training|must be a list of training, selfplay or tournament",
+    })
+    void badWorkTypesSayWhatToWrite(String line, String message) throws Exception {
+        String yaml = VALID.replace("  account: ringrift\n", "  account: ringrift\n  " + line + "\n");
+        assertThatThrownBy(() -> ConfigLoader.load(write(yaml), k -> null)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("slurm.work_types").hasMessageContaining(message);
+    }
+
+    @Test
+    void aMovedWorkTypeStillNeedsItsPartition() throws Exception {
+        String yaml = VALID.replace("  account: ringrift\n", "  account: ringrift\n  work_types: [training, tournament]\n")
+                .replace("  partition_tournament: cpu\n", "");
+        assertThatThrownBy(() -> ConfigLoader.load(write(yaml), k -> null)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("slurm.partition_tournament: is missing")
+                .hasMessageContaining("leave tournament out of slurm.work_types");
     }
 
     @Test

@@ -1,0 +1,73 @@
+package ai.ringrift.slurm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.ringrift.slurm.client.testing.LocalCluster;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The design's phase 1 through the command line on the local real cluster: only training moved to
+ * Slurm ({@code slurm.work_types: [training]}), the other partitions not even on the cluster.
+ * Preflight and smoke check only what training needs; loop runs training and names what it left.
+ */
+class CliPhasesIT {
+
+    private static Path phaseOne;
+
+    @BeforeAll
+    static void config() throws Exception {
+        LocalCluster.require();
+        String yaml = Files.readString(Path.of(System.getProperty("project.root", "..")).resolve("config/unified_loop.yaml"))
+                .replace("  enabled: true\n", "  enabled: true\n  work_types: [training]\n")
+                .replace("partition_selfplay: gpu-selfplay", "partition_selfplay: not-built-yet")
+                .replace("partition_tournament: cpu-eval", "partition_tournament: not-built-either");
+        phaseOne = Files.createTempFile("unified_loop_phase1", ".yaml");
+        Files.writeString(phaseOne, yaml);
+    }
+
+    record Run(int exit, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] all = new String[args.length + 2];
+        all[0] = args[0];
+        all[1] = "--config";
+        all[2] = phaseOne.toString();
+        System.arraycopy(args, 1, all, 3, args.length - 1);
+        int exit = RingriftSlurm.execute(all, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void preflightAndSmokeCheckOnlyWhatTrainingNeeds() {
+        Run preflight = run("preflight");
+        assertThat(preflight.exit()).as(preflight.out() + preflight.err()).isZero();
+        assertThat(preflight.out()).contains("partition gpu-train").doesNotContain("not-built-yet")
+                .doesNotContain("not-built-either");
+        Run smoke = run("smoke");
+        assertThat(smoke.exit()).as(smoke.out() + smoke.err()).isZero();
+        assertThat(smoke.out()).contains("gpu-train").doesNotContain("not-built");
+    }
+
+    @Test
+    void theLoopRunsTrainingAndSaysWhatItLeftToTheDefaultBackend() {
+        Run loop = run("loop", "--demo-scripts", "--timeout", "5m");
+        assertThat(loop.exit()).as(loop.out() + loop.err()).isZero();
+        assertThat(loop.out()).contains("== left to the default backend (not in slurm.work_types): selfplay, tournament")
+                .contains("training 'rr-training-loop-train': 1/1 succeeded").doesNotContain("rr-selfplay")
+                .doesNotContain("rr-tournament");
+    }
+
+    @Test
+    void workNotMovedIsRefusedWithTheSettingNamed() {
+        Run submit = run("submit", "selfplay", "--set", "tasks=2");
+        assertThat(submit.exit()).isEqualTo(RingriftSlurm.USAGE);
+        assertThat(submit.err()).contains("selfplay work is not moved to Slurm: slurm.work_types is [training]");
+    }
+}
