@@ -216,6 +216,8 @@ final class JobTracker implements AutoCloseable {
     }
 
     void pollOnce() {
+        long started = System.nanoTime();
+        Map<String, Integer> byState = new java.util.TreeMap<>();
         List<Long> ids = liveJobIds();
         rounds.incrementAndGet();
         requests.incrementAndGet();
@@ -225,6 +227,7 @@ final class JobTracker implements AutoCloseable {
         for (JobStateEntry e : states) {
             if (live.containsKey(e.jobId())) {
                 byJob.computeIfAbsent(e.jobId(), k -> new ArrayList<>()).add(e);
+                byState.merge(e.state().name(), 1, Integer::sum);
                 signature.append(e.id()).append('=').append(e.stateNames()).append(';');
                 if (!e.understood() && oddIds.size() < 10_000 && oddIds.add(e.id())) {
                     log.warn("slurmrestd sent job id '{}' ({}) in /jobs/state/, a shape this tracker does not know; job {} "
@@ -278,6 +281,7 @@ final class JobTracker implements AutoCloseable {
         }
         Duration next = changed ? minInterval : interval.multipliedBy(3).dividedBy(2);
         interval = next.compareTo(maxInterval) > 0 ? maxInterval : next;
+        client.metrics().trackingRound(Duration.ofNanos(System.nanoTime() - started), byState);
     }
 
     private static boolean isFinal(JobStateEntry e) {

@@ -7,6 +7,7 @@ import ai.ringrift.slurm.rest.JobSubmission;
 import ai.ringrift.slurm.rest.NodeInfo;
 import ai.ringrift.slurm.rest.PartitionInfo;
 import ai.ringrift.slurm.rest.SlurmException;
+import ai.ringrift.slurm.rest.SlurmMetrics;
 import ai.ringrift.slurm.rest.SlurmRejectedException;
 import ai.ringrift.slurm.rest.SlurmRestClient;
 import ai.ringrift.slurm.rest.SlurmUsageException;
@@ -51,7 +52,12 @@ public final class SlurmBackend implements OrchestratorBackend {
 
     /** A backend with its own REST client, made from the settings. */
     public static SlurmBackend create(SlurmSettings settings) {
-        return new SlurmBackend(settings, client(settings.rest()), true);
+        return create(settings, SlurmMetrics.NONE);
+    }
+
+    /** A backend with its own REST client, made from the settings, that reports to {@code metrics}. */
+    public static SlurmBackend create(SlurmSettings settings, SlurmMetrics metrics) {
+        return new SlurmBackend(settings, client(settings.rest(), metrics), true);
     }
 
     /** A backend on a client the caller owns (and closes). */
@@ -59,7 +65,7 @@ public final class SlurmBackend implements OrchestratorBackend {
         return new SlurmBackend(settings, client, false);
     }
 
-    static SlurmRestClient client(RestSettings rest) {
+    static SlurmRestClient client(RestSettings rest, SlurmMetrics metrics) {
         TokenSource tokens;
         if (rest.jwtKeyFile() != null) {
             tokens = TokenSources.jwtKey(rest.jwtKeyFile(), rest.user(), rest.tokenLifespan(), Clock.systemUTC());
@@ -68,7 +74,7 @@ public final class SlurmBackend implements OrchestratorBackend {
         } else {
             tokens = TokenSources.environment();
         }
-        SlurmRestClient.Builder builder = SlurmRestClient.builder().baseUrl(rest.url()).tokenSource(tokens);
+        SlurmRestClient.Builder builder = SlurmRestClient.builder().baseUrl(rest.url()).tokenSource(tokens).metrics(metrics);
         if (rest.caFile() != null) {
             builder.trustedCaFile(rest.caFile());
         }

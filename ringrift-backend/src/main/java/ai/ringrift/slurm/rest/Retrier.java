@@ -26,11 +26,17 @@ final class Retrier {
     private static final Logger log = LoggerFactory.getLogger(Retrier.class);
 
     private final RetryPolicy policy;
+    private final SlurmMetrics metrics;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final IntervalFunction backoff;
 
     Retrier(RetryPolicy policy, Clock clock, ScheduledExecutorService scheduler) {
+        this(policy, clock, scheduler, SlurmMetrics.NONE);
+    }
+
+    Retrier(RetryPolicy policy, Clock clock, ScheduledExecutorService scheduler, SlurmMetrics metrics) {
+        this.metrics = metrics;
         this.policy = policy;
         this.clock = clock;
         this.scheduler = scheduler;
@@ -54,9 +60,11 @@ final class Retrier {
                 .failAfterMaxAttempts(false)
                 .build();
         Retry retry = Retry.of(operation, config);
-        retry.getEventPublisher().onRetry(e -> log.info("{} failed ({}); attempt {} of {} in {} ms", operation,
-                messageOf(e.getLastThrowable()), e.getNumberOfRetryAttempts() + 1, policy.maxAttempts(),
-                e.getWaitInterval().toMillis()));
+        retry.getEventPublisher().onRetry(e -> {
+            log.info("{} failed ({}); attempt {} of {} in {} ms", operation, messageOf(e.getLastThrowable()),
+                    e.getNumberOfRetryAttempts() + 1, policy.maxAttempts(), e.getWaitInterval().toMillis());
+            metrics.retry(operationKind(operation), unwrap(e.getLastThrowable()).getClass().getSimpleName());
+        });
         Supplier<CompletionStage<T>> once = () -> {
             attempts.incrementAndGet();
             try {
@@ -107,6 +115,11 @@ final class Retrier {
         }
         long left = Duration.between(clock.instant(), deadline).toMillis();
         return Math.max(1, Math.min(wait, Math.max(left, 1)));
+    }
+
+    /** "get job 17" and "submit job 'rr-x'" become "get job" and "submit job": few, stable metric tags. */
+    static String operationKind(String operation) {
+        return operation.replaceAll("'[^']*'", "").replaceAll("\\b\\d+\\b", "").replaceAll("\\s+", " ").trim();
     }
 
     static Throwable unwrap(Throwable t) {

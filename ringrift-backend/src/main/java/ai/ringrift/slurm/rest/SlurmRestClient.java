@@ -68,6 +68,7 @@ public final class SlurmRestClient implements AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService ownScheduler;
     private final TokenSource tokens;
+    private final SlurmMetrics metrics;
     private final AtomicBoolean versionChecked = new AtomicBoolean();
     /** /jobs/state/ ids already warned about: each odd row is logged once, not every round. */
     private final java.util.Set<String> oddRows = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -88,7 +89,9 @@ public final class SlurmRestClient implements AutoCloseable {
                 // OkHttp would otherwise resend a POST on a broken pooled connection by itself, and a
                 // job could be submitted twice; every retry goes through Retrier and the submit-key check.
                 .retryOnConnectionFailure(false)
-                .addInterceptor(new AuthInterceptor(b.tokens, b.userName));
+                .addInterceptor(new AuthInterceptor(b.tokens, b.userName))
+                // the network interceptor sees each request that goes on the wire, retries included
+                .addNetworkInterceptor(new MetricsInterceptor(b.metrics));
         if (b.caFile != null) {
             X509TrustManager trust = trustManager(b.caFile);
             http.sslSocketFactory(sslContext(trust).getSocketFactory(), trust);
@@ -115,7 +118,8 @@ public final class SlurmRestClient implements AutoCloseable {
         } else {
             this.ownScheduler = null;
         }
-        this.retrier = new Retrier(b.retryPolicy, b.clock, scheduler);
+        this.retrier = new Retrier(b.retryPolicy, b.clock, scheduler, b.metrics);
+        this.metrics = b.metrics;
     }
 
     public static Builder builder() {
@@ -142,6 +146,11 @@ public final class SlurmRestClient implements AutoCloseable {
     /** Whether the token source can get a fresh token when one is refused (a key or a rotated file can; a fixed token cannot). */
     public boolean tokensRenewable() {
         return tokens.renewable();
+    }
+
+    /** Where this client reports what it does (the builder's {@code metrics}, {@link SlurmMetrics#NONE} by default). */
+    public SlurmMetrics metrics() {
+        return metrics;
     }
 
     /** Where the client's tokens come from (never the token itself). */
@@ -349,6 +358,7 @@ public final class SlurmRestClient implements AutoCloseable {
                 if (found.isPresent()) {
                     log.warn("{}: the answer to an earlier attempt was lost, but slurmctld has job {} with its submit key {}; "
                             + "adopting it instead of submitting again", operation, found.get(), key);
+                    metrics.submission("adopted");
                     return new SubmittedJob(found.get(), key, true, posts.get(), List.of());
                 }
             }
@@ -362,6 +372,7 @@ public final class SlurmRestClient implements AutoCloseable {
                 List<String> warnings = answer.getWarnings() == null ? List.of()
                         : answer.getWarnings().stream().map(w -> String.valueOf(w.getDescription())).toList();
                 log.debug("{}: job {} (submit key {})", operation, jobId, key);
+                metrics.submission("created");
                 return new SubmittedJob(jobId, key, false, posts.get(), warnings);
             } catch (SlurmUnreachableException e) {
                 if (e.mayHaveReachedServer()) {
@@ -389,6 +400,7 @@ public final class SlurmRestClient implements AutoCloseable {
             }
             Throwable cause = Retrier.unwrap(failure);
             if (!uncertain.get()) {
+                metrics.submission("failed");
                 return CompletableFuture.<SubmittedJob>failedFuture(cause);
             }
             // the last attempt may have created the job: look once more before giving up
@@ -398,8 +410,10 @@ public final class SlurmRestClient implements AutoCloseable {
                         if (lookupFailure == null && found.isPresent()) {
                             log.warn("{}: adopting job {} found by submit key {} after the last attempt failed ({})",
                                     operation, found.get(), key, cause.getMessage());
+                            metrics.submission("adopted");
                             return new SubmittedJob(found.get(), key, true, posts.get(), List.of());
                         }
+                        metrics.submission("failed");
                         if (lookupFailure == null) {
                             throw new java.util.concurrent.CompletionException(cause);
                         }
@@ -543,6 +557,7 @@ public final class SlurmRestClient implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private ScheduledExecutorService retryScheduler;
         private boolean checkVersion = true;
+        private SlurmMetrics metrics = SlurmMetrics.NONE;
 
         private Builder() {}
 
@@ -572,6 +587,8 @@ public final class SlurmRestClient implements AutoCloseable {
         public Builder retryScheduler(ScheduledExecutorService scheduler) { this.retryScheduler = scheduler; return this; }
         /** Whether the first call confirms that the server serves v0.0.40 (default true). */
         public Builder checkVersion(boolean check) { this.checkVersion = check; return this; }
+        /** Where to report requests, retries and submissions (default {@link SlurmMetrics#NONE}). */
+        public Builder metrics(SlurmMetrics metrics) { this.metrics = Objects.requireNonNull(metrics, "metrics == null"); return this; }
 
         public SlurmRestClient build() {
             if (baseUrl == null || baseUrl.isBlank()) {

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The consumer check: small Maven projects outside the build use the installed artifacts as a user
+# would. Run after `mvn install` of the project (scripts/consumer-check.sh does both).
+#   sdk-alone               the SDK's REST client alone, against the local real cluster (BOM)
+#   test-kit-junit-5.11.4   the test kit with JUnit 5.11.4, without the BOM
+#   test-kit-junit-5.14.4   the test kit with JUnit 5.14.4, with the BOM
+#   backend-from-yaml       the backend from config/unified_loop.yaml, against the real cluster (BOM)
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+project=$(cd "$here/.." && pwd)
+failed=0
+for sample in sdk-alone test-kit-junit-5.11.4 test-kit-junit-5.14.4 backend-from-yaml; do
+  t0=$SECONDS
+  if mvn -B -q -ntp -f "$here/$sample/pom.xml" -Dringrift.project="$project" clean verify >"$here/$sample.log" 2>&1; then
+    tests=$(cat "$here/$sample"/target/surefire-reports/TEST-*.xml 2>/dev/null | grep -o '<testsuite [^>]*>' |
+      awk '{ match($0, / tests="[0-9]+"/); t += substr($0, RSTART + 8, RLENGTH - 9) } END { print t + 0 }')
+    echo "[consumer] $sample: passed ($tests tests) in $((SECONDS - t0)) s"
+  else
+    echo "[consumer] $sample: FAILED in $((SECONDS - t0)) s; last lines of $here/$sample.log:"
+    tail -n 30 "$here/$sample.log"
+    failed=$((failed + 1))
+  fi
+done
+exit $failed

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Installs the project's artifacts into the local Maven repository, then builds and tests the
+# sample consumer projects in consumer-checks/ against them (two of them use the local cluster).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+mvn -B -q -ntp install -DskipTests
+exec consumer-checks/run.sh
