@@ -303,6 +303,24 @@ final class JobTracker implements AutoCloseable {
             return;
         }
         t.roundsMissing = 0;
+        boolean restUnnamed = collect(t, infos, found);
+        if (restUnnamed && !t.finished() && infos.get(0).source() == JobInfo.Source.CONTROLLER) {
+            // slurmctld's record of the array is final but names none of its remaining tasks (Slurm
+            // lists such a rest as "N_*"); slurmdbd keeps them as a bitmap: read it there
+            requests.incrementAndGet();
+            collect(t, client.accountingJobs(t.jobId), found);
+        }
+        if (missingFromStates && !t.finished()) {
+            log.debug("job {}: {} of {} tasks final after reading it in full", t.jobId, t.done.size(), t.taskCount);
+        }
+    }
+
+    /**
+     * Turns the final records among {@code infos} into outcomes of {@code t}'s tasks not done yet.
+     * Returns true when the array's own record is final but names no tasks.
+     */
+    private boolean collect(Tracked t, List<JobInfo> infos, List<TaskOutcome> found) {
+        boolean restUnnamed = false;
         for (JobInfo info : infos) {
             if (!info.isFinal()) {
                 continue;
@@ -326,6 +344,7 @@ final class JobTracker implements AutoCloseable {
             // the array's own record, final: it stands for the tasks that never ran on their own
             // (the pending rest of a cancelled array), written as "1-5%2" or, by slurmdbd, "0x3E"
             BitSet rest = info.arrayTasksOfRecord();
+            restUnnamed |= rest.isEmpty();
             for (int task = rest.nextSetBit(0); task >= 0 && task < t.taskCount; task = rest.nextSetBit(task + 1)) {
                 int index = task + t.indexOffset;
                 if (t.done.add(index)) {
@@ -333,9 +352,7 @@ final class JobTracker implements AutoCloseable {
                 }
             }
         }
-        if (missingFromStates && !t.finished()) {
-            log.debug("job {}: {} of {} tasks final after reading it in full", t.jobId, t.done.size(), t.taskCount);
-        }
+        return restUnnamed;
     }
 
     /** @param neverRan true for a task known only from its array's own record: it never started */

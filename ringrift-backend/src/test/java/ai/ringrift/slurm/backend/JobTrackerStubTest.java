@@ -150,6 +150,28 @@ class JobTrackerStubTest {
     }
 
     @Test
+    void anArraysRestListedAsNStarIsResolvedFromSlurmdbdsBitmap() throws Exception {
+        // "5_*": slurmctld's record of array 5 is final but names none of its tasks (array_task_string
+        // empty; the recorded /job/ answer of array 34 with its id and task string changed); slurmdbd
+        // keeps the rest as a bitmap (recorded: task 0 ran, "0x3E" for tasks 1-5)
+        stub("/slurm/v0.0.40/jobs/state/", 200, states("[{\"job_id\":\"5_*\",\"state\":[\"CANCELLED\"]}]"));
+        ObjectNode meta = (ObjectNode) recorded("job-get-array-cancelled-rest").path("jsonBody").deepCopy();
+        ObjectNode record = (ObjectNode) meta.path("jobs").get(0);
+        record.put("job_id", 5);
+        ((ObjectNode) record.path("array_job_id")).put("number", 5);
+        record.put("array_task_string", "");
+        stub("/slurm/v0.0.40/job/5", 200, meta.toString());
+        stub("/slurmdb/v0.0.40/job/5", 200, recordedBody("slurmdb-job-array-cancelled-rest"));
+        JobTracker.Aggregate array = new JobTracker.Aggregate(WorkType.SELFPLAY, "a", 6);
+        tracker.track(new JobTracker.Tracked(5, true, 6, 0, "/nonexistent/a-%A_%a.out", array));
+        tracker.pollOnce();
+        assertThat(array.future.getNow(null)).as("all six tasks resolved").isNotNull();
+        assertThat(array.future.getNow(null).tasks()).allMatch(t -> t.kind() == OutcomeKind.CANCELLED);
+        wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/5")));
+        wm.verify(1, getRequestedFor(urlPathEqualTo("/slurmdb/v0.0.40/job/5")));
+    }
+
+    @Test
     void aRowOfAnUnknownShapeNeitherStopsTheRoundNorTheOtherJobs() throws Exception {
         stub("/slurm/v0.0.40/jobs/state/", 200, states("[{\"job_id\":\"no id here\",\"state\":[\"RUNNING\"]},"
                 + "{\"job_id\":\"77#odd\",\"state\":[\"COMPLETED\"]},{\"job_id\":\"78\",\"state\":[\"RUNNING\"]}]"));
