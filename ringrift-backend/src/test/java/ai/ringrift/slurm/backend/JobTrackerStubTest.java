@@ -71,6 +71,9 @@ class JobTrackerStubTest {
         for (int i = 0; i < 5; i++) {
             tracker.pollOnce();
         }
+        // counted where they arrive, not by the tracker's own counter
+        assertThat(wm.getAllServeEvents()).hasSize(5);
+        wm.verify(5, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/jobs/state/")));
         assertThat(tracker.requests()).isEqualTo(5);
         assertThat(aggregate.future).isNotDone();
     }

@@ -90,8 +90,27 @@ class TokenSourcesTest {
 
     @Test
     void onlyOneThreadRenewsWhenManyNeedAToken() throws Exception {
+        // the mints are counted where they happen (the source's own DEBUG line), not inferred from
+        // the tokens: under a frozen clock two mints would give identical tokens
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(TokenSources.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> mints = new ch.qos.logback.core.read.ListAppender<>();
+        mints.start();
+        ch.qos.logback.classic.Level level = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        logger.addAppender(mints);
+        try {
+            renewOnce(mints);
+        } finally {
+            logger.detachAppender(mints);
+            logger.setLevel(level);
+        }
+    }
+
+    private void renewOnce(ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> mints) throws Exception {
         TokenSource source = TokenSources.jwtKey(key(), "ringrift", Duration.ofMinutes(10), time);
         Token old = source.current();
+        long minted = mints.list.stream().filter(e -> e.getFormattedMessage().startsWith("minting a token")).count();
+        assertThat(minted).as("the first token").isEqualTo(1);
         time.advance(Duration.ofMinutes(9));
         ExecutorService pool = Executors.newFixedThreadPool(16);
         CountDownLatch go = new CountDownLatch(1);
@@ -111,6 +130,8 @@ class TokenSourcesTest {
         }
         pool.shutdown();
         assertThat(seen).hasSize(1).doesNotContain(old.value());
+        assertThat(mints.list.stream().filter(e -> e.getFormattedMessage().startsWith("minting a token")).count())
+                .as("16 threads needed a new token at once: exactly one minted it").isEqualTo(2);
     }
 
     @Test

@@ -136,10 +136,15 @@ class SecretsNeverLeakIT {
             }
         }
         assertThat(captured.list).as("TRACE capture saw the run").hasSizeGreaterThan(5);
+        // and no JWT at all, whoever minted it (the backend mints its own from the config's key)
+        java.util.regex.Pattern jwt = java.util.regex.Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}");
+        assertThat(jwt.matcher(fixed).find()).as("the pattern finds a real token").isTrue();
         for (String text : texts) {
             for (String secret : secrets) {
                 assertThat(text).as("a log line, message or toString").doesNotContain(secret);
             }
+            assertThat(jwt.matcher(text).find()).as("a JWT-shaped string in: " + text.substring(0, Math.min(200, text.length())))
+                    .isFalse();
         }
 
         // job scripts written for audit on the shared filesystem
