@@ -1,45 +1,60 @@
 #!/usr/bin/env bash
-# A real single-node Slurm 24.11 on this machine, for tests and the examples.
+# A real single-node Slurm on this machine, for tests and the examples: 24.11 (default) or 26.05.
 #
-#   scripts/local-slurm.sh up              build the Debian trixie root if needed, start what is down
+#   scripts/local-slurm.sh [--release 24.11|26.05] COMMAND
+#   scripts/local-slurm.sh up              build the Debian root if needed, start what is down
 #   scripts/local-slurm.sh down            stop what this script started (by recorded pid), unmount
 #   scripts/local-slurm.sh status          which daemons run, and where slurmrestd listens
 #   scripts/local-slurm.sh token USER [S]  print a JWT for USER (lifespan S seconds, default 1800)
 #   scripts/local-slurm.sh env             print the cluster's connection facts (KEY=VALUE)
 #
-# The daemons (MariaDB, slurmdbd, slurmctld, slurmd, slurmrestd) run chrooted in a Debian trixie
-# root made with debootstrap: Debian 12's own Slurm (22.05) has no v0.0.40 data parser. They share
-# the host's network; slurmrestd listens on 127.0.0.1 only.
+# The daemons (MariaDB, slurmdbd, slurmctld, slurmd, slurmrestd) run chrooted in a Debian root made
+# with debootstrap: trixie for Slurm 24.11 (data parsers v0.0.40-v0.0.42), sid for Slurm 26.05
+# (v0.0.42-v0.0.45); Debian 12's own Slurm (22.05) has none of them. They share the host's network;
+# slurmrestd listens on 127.0.0.1 only. The two releases live apart (home, ports, cluster name), so
+# both can run at once.
 #
 # Settings (environment):
+#   RINGRIFT_SLURM_RELEASE  24.11 (default) or 26.05; --release says the same
 #   RINGRIFT_SLURM_HOME   where the root, the shared directory and pid files live
-#                         (default /var/lib/ringrift-slurm)
-#   SLURMRESTD_PORT       slurmrestd's port on 127.0.0.1 (default 6820)
+#                         (default /var/lib/ringrift-slurm; /var/lib/ringrift-slurm-26.05 for 26.05)
+#   SLURMRESTD_PORT       slurmrestd's port on 127.0.0.1 (default 6820; 6920 for 26.05)
 #   RINGRIFT_SLURM_USER   the unprivileged user whose jobs run (default ringrift)
 #   SLURM_MIN_JOB_AGE     seconds a finished job stays in slurmctld (default 30)
 set -euo pipefail
 
 PROJECT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+RELEASE=${RINGRIFT_SLURM_RELEASE:-24.11}
+if [ "${1:-}" = --release ]; then
+  RELEASE=${2:?--release needs 24.11 or 26.05}
+  shift 2
+fi
+# per release: the Debian suite that ships it, where it lives, and its ports
+case $RELEASE in
+  24.11) SUITE=trixie; DEFAULT_HOME=/var/lib/ringrift-slurm; PORT_BASE=6800; DEFAULT_DB_PORT=33061; CLUSTER=ringrift-local ;;
+  26.05) SUITE=sid; DEFAULT_HOME=/var/lib/ringrift-slurm-26.05; PORT_BASE=6900; DEFAULT_DB_PORT=33161; CLUSTER=ringrift-local-2605 ;;
+  *) printf '[local-slurm] ERROR: release %s is not one this script builds; use 24.11 or 26.05\n' "$RELEASE" >&2; exit 2 ;;
+esac
 CONF_SRC="$PROJECT_DIR/config/local-cluster"
 
-HOME_DIR=${RINGRIFT_SLURM_HOME:-/var/lib/ringrift-slurm}
+HOME_DIR=${RINGRIFT_SLURM_HOME:-$DEFAULT_HOME}
 ROOT="$HOME_DIR/root"
 SHARED="$HOME_DIR/shared"        # bind-mounted at the same path inside the root
 RUN="$HOME_DIR/run"              # pid files and the mounts this script made
 ENV_FILE="$HOME_DIR/cluster.env"
 LOGS="$ROOT/var/log/slurm"
 
-REST_PORT=${SLURMRESTD_PORT:-6820}
+REST_PORT=${SLURMRESTD_PORT:-$((PORT_BASE + 20))}
 JOB_USER=${RINGRIFT_SLURM_USER:-ringrift}
 JOB_UID=4242
 REST_USER=slurmrest
 REST_UID=4243
 ACCOUNT=ringrift
-CLUSTER=ringrift-local
-CTLD_PORT=6817
-SLURMD_PORT=6818
-DBD_PORT=6819
-DB_PORT=33061
+CTLD_PORT=$((PORT_BASE + 17))
+SLURMD_PORT=$((PORT_BASE + 18))
+DBD_PORT=$((PORT_BASE + 19))
+DB_PORT=$DEFAULT_DB_PORT
 MIN_JOB_AGE=${SLURM_MIN_JOB_AGE:-30}
 NODE_CPUS=8
 NODE_MEMORY_MB=16000
@@ -47,6 +62,8 @@ NODE_MEMORY_MB=16000
 # python3-minimal: the loop's canonical scripts (and the tests' stand-ins for them) are Python
 PACKAGES=slurmctld,slurmd,slurmrestd,slurm-client,slurm-wlm-jwt-plugin,slurmdbd,mariadb-server,python3-minimal
 ROOT_MARKER="$ROOT/.ringrift-root"     # written last by a debootstrap that finished
+# what the marker holds: the package list (and the suite, for roots other than trixie)
+MARKER_VALUE=$([ "$SUITE" = trixie ] && echo "$PACKAGES" || echo "$SUITE:$PACKAGES")
 DAEMONS=(mariadb slurmdbd slurmctld slurmd slurmrestd)
 
 log() { printf '[local-slurm] %s\n' "$*" >&2; }
@@ -61,7 +78,7 @@ require_root() {
 # ---------------------------------------------------------------- the Debian root
 
 root_is_valid() {
-  [ -f "$ROOT_MARKER" ] && [ "$(cat "$ROOT_MARKER")" = "$PACKAGES" ] || return 1
+  [ -f "$ROOT_MARKER" ] && [ "$(cat "$ROOT_MARKER")" = "$MARKER_VALUE" ] || return 1
   local bin
   for bin in slurmctld slurmd slurmdbd slurmrestd mariadbd; do
     # /usr/sbin/slurmctld is a symlink into /etc/alternatives: test it from inside the root.
@@ -76,14 +93,16 @@ root_has_slurm() {
 
 ensure_root() {
   if root_is_valid; then
-    log "reusing the Debian trixie root at $ROOT"
+    log "reusing the Debian $SUITE root at $ROOT (Slurm $RELEASE)"
     return
   fi
   if root_has_slurm; then
     # a root from an earlier package list: add what is missing instead of building it again
     log "adding packages to the existing root: ${PACKAGES//,/ }"
-    if { in_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive in_root apt-get install -y -qq ${PACKAGES//,/ }; } >"$HOME_DIR/apt-root.log" 2>&1; then
-      echo "$PACKAGES" >"$ROOT_MARKER"
+    # the registry can lag behind sid's Valid-Until: do not refuse its Release file for that
+    if { in_root apt-get -o Acquire::Check-Valid-Until=false update -qq &&
+         DEBIAN_FRONTEND=noninteractive in_root apt-get install -y -qq ${PACKAGES//,/ }; } >"$HOME_DIR/apt-root.log" 2>&1; then
+      echo "$MARKER_VALUE" >"$ROOT_MARKER"
       root_is_valid && return
     fi
     log "could not update the root (see $HOME_DIR/apt-root.log); building it again"
@@ -97,12 +116,12 @@ ensure_root() {
   local building="$HOME_DIR/root.building"
   umount_all_under "$building"
   rm -rf "$building"
-  log "building a Debian trixie root with Slurm 24.11 at $ROOT (about 2 minutes; log: $HOME_DIR/debootstrap.log)"
-  if ! debootstrap --variant=minbase --include="$PACKAGES" trixie "$building" >"$HOME_DIR/debootstrap.log" 2>&1; then
+  log "building a Debian $SUITE root with Slurm $RELEASE at $ROOT (about 2 minutes; log: $HOME_DIR/debootstrap.log)"
+  if ! debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$building" >"$HOME_DIR/debootstrap.log" 2>&1; then
     tail -n 5 "$HOME_DIR/debootstrap.log" >&2 || true
-    die "debootstrap of Debian trixie failed (full log: $HOME_DIR/debootstrap.log). It downloads Debian's packages: check that this machine reaches Debian's package registry."
+    die "debootstrap of Debian $SUITE failed (full log: $HOME_DIR/debootstrap.log). It downloads Debian's packages: check that this machine reaches Debian's package registry."
   fi
-  echo "$PACKAGES" >"$building/.ringrift-root"
+  echo "$MARKER_VALUE" >"$building/.ringrift-root"
   umount_all_under "$ROOT"
   rm -rf "$ROOT"
   mv "$building" "$ROOT"
@@ -337,6 +356,7 @@ start_slurmrestd() {
 
 write_env_file() {
   cat >"$ENV_FILE" <<EOF
+SLURM_RELEASE=$RELEASE
 SLURM_REST_URL=http://127.0.0.1:$REST_PORT
 SLURM_CLUSTER_NAME=$CLUSTER
 SLURM_CLUSTER_USER=$JOB_USER
@@ -364,7 +384,7 @@ cmd_up() {
   start_slurmd
   start_slurmrestd
   write_env_file
-  log "cluster up in $((SECONDS - t0)) s: slurmrestd at http://127.0.0.1:$REST_PORT, jobs run as $JOB_USER, shared dir $SHARED"
+  log "Slurm $RELEASE cluster up in $((SECONDS - t0)) s: slurmrestd at http://127.0.0.1:$REST_PORT, jobs run as $JOB_USER, shared dir $SHARED"
   log "connection facts: $ENV_FILE"
 }
 
@@ -424,5 +444,5 @@ case "${1:-}" in
   status) cmd_status ;;
   token) shift; cmd_token "$@" ;;
   env) cmd_env ;;
-  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

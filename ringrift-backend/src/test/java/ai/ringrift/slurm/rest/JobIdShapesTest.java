@@ -27,6 +27,42 @@ class JobIdShapesTest {
         assertThat(het.isArrayTask()).isFalse();
     }
 
+    private static JsonNode rows(String version, String name) throws Exception {
+        try (java.io.InputStream in = JobIdShapesTest.class.getResourceAsStream("/slurmrestd/" + version + "/mappings/" + name + ".json")) {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(in).path("response").path("jsonBody").path("jobs");
+        }
+    }
+
+    @Test
+    void theRowsOfSlurm2605AndOfV0042AreUnderstoodToo() throws Exception {
+        // recorded from slurmrestd 26.05.5 (v0.0.42 and v0.0.44: a cancelled array, a heterogeneous
+        // job 4+0, 5+1) and from 24.11.5 (v0.0.42)
+        for (String[] recording : new String[][] {{"v0.0.44", "jobs-state-het-and-cancelled-array-26.05"},
+            {"v0.0.42", "jobs-state-het-and-cancelled-array-26.05"}, {"v0.0.42", "jobs-state-array-tasks-24.11"}}) {
+            JsonNode all = rows(recording[0], recording[1]);
+            assertThat(all.size()).isGreaterThan(3);
+            for (JsonNode row : all) {
+                JobStateEntry e = JobStateEntry.parse(row.path("job_id").asText(), List.of(row.path("state").get(0).asText()));
+                assertThat(e).as(recording[1] + " " + row).isNotNull();
+                assertThat(e.understood()).as(recording[1] + " " + row).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void fromV0042OnATasksRowCarriesItsOwnJobIdNotTheArrays() throws Exception {
+        // the same array (3340, tasks 0-3, %1) at the same moment on slurmrestd 24.11.5: v0.0.40 writes
+        // every row with the array's id, v0.0.42 writes a task that has its own job record with that
+        // job's id (task 0 ran as job 3341). A v0.0.42+ adapter must not take the number before "_"
+        // for the array's id (issue: every supported Slurm, v0.0.42 and v0.0.44).
+        List<String> v40 = new java.util.ArrayList<>();
+        rows("v0.0.40", "jobs-state-array-tasks-24.11").forEach(r -> v40.add(r.path("job_id").asText()));
+        List<String> v42 = new java.util.ArrayList<>();
+        rows("v0.0.42", "jobs-state-array-tasks-24.11").forEach(r -> v42.add(r.path("job_id").asText()));
+        assertThat(v40).containsExactlyInAnyOrder("3340_0", "3340_1", "3340_2", "3340_3");
+        assertThat(v42).contains("3341_0", "3340_3").doesNotContain("3340_0");
+    }
+
     @Test
     void theShapesFromSlurmsSourceAreReadToo() {
         JobStateEntry task = JobStateEntry.parse("14_3", List.of("RUNNING"));
