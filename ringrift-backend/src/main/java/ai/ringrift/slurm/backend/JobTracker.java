@@ -31,16 +31,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows every live job to its final state with ONE request per polling round, whatever their
- * number (slurmrestd's light {@code /jobs/state/}), at an interval that grows while nothing changes.
- * A job that reaches a final state is read once in full ({@code /job/{id}}, one request for a whole
- * array) for its exit code; a job that has left slurmctld is read from slurmdbd. A job found in
+ * Follows every live job to its final state with ONE state request per polling round, whatever
+ * their number (slurmrestd's light {@code /jobs/state/}), at an interval that grows while nothing
+ * changes. The jobs that reached a final state in a round are read in full for their exit codes in
+ * a bounded number of requests: one job from slurmctld ({@code /job/{id}}, one request for a whole
+ * array), several together from slurmdbd in one request (see {@code resolveAll}). A job found in
  * neither is never taken for finished: it stays tracked.
  */
 final class JobTracker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JobTracker.class);
     private static final int LOG_TAIL_LINES = 20;
+    /** Jobs read one by one from slurmctld in a round, when slurmdbd has no final record for them (yet). */
+    static final int FALLBACK_READS_PER_ROUND = 2;
     /** Up to this many ids are named in the state request; above it, asking for all jobs is cheaper. */
     private static final int MAX_IDS_IN_QUERY = 100;
 
@@ -238,6 +241,8 @@ final class JobTracker implements AutoCloseable {
         boolean changed = !signature.toString().equals(lastSignature);
         lastSignature = signature.toString();
 
+        List<Tracked> toResolve = new ArrayList<>();
+        Set<Tracked> leftController = new java.util.HashSet<>();
         for (long id : ids) {
             Tracked t = live.get(id);
             if (t == null) {
@@ -260,28 +265,112 @@ final class JobTracker implements AutoCloseable {
                     t.resolvedRows = mine;
                 }
             }
-            List<TaskOutcome> found = new ArrayList<>();
             if (resolve) {
-                try {
-                    resolve(t, rows.isEmpty(), found);
-                } catch (SlurmResponseException unreadable) {
-                    // one job's answer that cannot be read does not stop the others
-                    if (oddIds.size() < 10_000 && oddIds.add("info:" + t.jobId)) {
-                        log.warn("job {}: its job info could not be read ({}); still tracking it (logged once)", t.jobId,
-                                unreadable.getMessage());
-                    }
+                toResolve.add(t);
+                if (rows.isEmpty()) {
+                    leftController.add(t);
                 }
             }
-            // no longer live BEFORE its waiters wake: a caller that closes the backend right after
-            // await() must not find a finished job among the live ones (and cancel it)
-            if (t.finished()) {
-                live.remove(id);
-            }
-            found.forEach(t.aggregate::put);
         }
+        Map<Tracked, List<TaskOutcome>> found = resolveAll(toResolve, leftController);
+        // no longer live BEFORE its waiters wake: a caller that closes the backend right after
+        // await() must not find a finished job among the live ones (and cancel it)
+        for (Tracked t : toResolve) {
+            if (t.finished()) {
+                live.remove(t.jobId);
+            }
+        }
+        found.forEach((t, outcomes) -> outcomes.forEach(t.aggregate::put));
         Duration next = changed ? minInterval : interval.multipliedBy(3).dividedBy(2);
         interval = next.compareTo(maxInterval) > 0 ? maxInterval : next;
         client.metrics().trackingRound(Duration.ofNanos(System.nanoTime() - started), byState);
+    }
+
+    /**
+     * Reads the final states of the jobs this round found ended, in a bounded number of requests:
+     * one job is read from slurmctld ({@code /job/{id}}: the richest record); several are read
+     * together from slurmdbd in ONE request, and only those it has no final record for yet (or all,
+     * when slurmdbd cannot be read) are read from slurmctld, at most {@value #FALLBACK_READS_PER_ROUND}
+     * a round; the others wait for the next round. So a round costs at most 2 + that many requests,
+     * however many jobs are tracked or end at once.
+     */
+    private Map<Tracked, List<TaskOutcome>> resolveAll(List<Tracked> toResolve, Set<Tracked> leftController) {
+        Map<Tracked, List<TaskOutcome>> found = new java.util.LinkedHashMap<>();
+        if (toResolve.isEmpty()) {
+            return found;
+        }
+        if (toResolve.size() == 1) {
+            Tracked t = toResolve.get(0);
+            resolveGuarded(t, leftController.contains(t), found.computeIfAbsent(t, k -> new ArrayList<>()));
+            return found;
+        }
+        Map<Long, List<JobInfo>> recorded = null;
+        try {
+            requests.incrementAndGet();
+            recorded = new HashMap<>();
+            for (JobInfo info : client.accountingJobs(toResolve.stream().map(t -> t.jobId).toList())) {
+                recorded.computeIfAbsent(info.arrayJobId() > 0 ? info.arrayJobId() : info.jobId(), k -> new ArrayList<>()).add(info);
+            }
+        } catch (SlurmException e) {
+            if (cannotHealNow(e)) {
+                throw e;
+            }
+            recorded = null;
+            if (oddIds.size() < 10_000 && oddIds.add("slurmdbd:" + e.getClass().getSimpleName())) {
+                log.warn("slurmdbd could not be read for the final states of {} jobs ({}); reading slurmctld instead, "
+                        + "{} jobs a round (logged once)", toResolve.size(), e.getMessage(), FALLBACK_READS_PER_ROUND);
+            }
+        }
+        int fallbacks = 0;
+        for (Tracked t : toResolve) {
+            List<TaskOutcome> out = found.computeIfAbsent(t, k -> new ArrayList<>());
+            int before = t.done.size();
+            if (recorded != null) {
+                List<JobInfo> infos = recorded.getOrDefault(t.jobId, List.of());
+                if (!infos.isEmpty()) {
+                    t.roundsMissing = 0;
+                }
+                collect(t, infos, out);
+            }
+            boolean progress = t.done.size() > before;
+            if (progress || t.finished()) {
+                continue;
+            }
+            if (leftController.contains(t) && recorded != null) {
+                // gone from slurmctld, and slurmdbd has no final record yet: keep tracking, never guess
+                noteMissing(t);
+            } else if (fallbacks < FALLBACK_READS_PER_ROUND) {
+                fallbacks++;
+                resolveGuarded(t, leftController.contains(t), out);
+            } else {
+                t.resolvedRows = ""; // not read this round: read it again in the next
+            }
+        }
+        return found;
+    }
+
+    /** Reads one job (slurmctld, then slurmdbd); an answer that cannot be read does not stop the others. */
+    private void resolveGuarded(Tracked t, boolean missingFromStates, List<TaskOutcome> out) {
+        try {
+            resolve(t, missingFromStates, out);
+        } catch (SlurmResponseException unreadable) {
+            if (oddIds.size() < 10_000 && oddIds.add("info:" + t.jobId)) {
+                log.warn("job {}: its job info could not be read ({}); still tracking it (logged once)", t.jobId,
+                        unreadable.getMessage());
+            }
+        }
+    }
+
+    private void noteMissing(Tracked t) {
+        t.roundsMissing++;
+        if (t.roundsMissing % 10 == 1) {
+            log.warn("job {} is in neither slurmctld nor slurmdbd yet; still tracking it (not taking it for finished)", t.jobId);
+        }
+    }
+
+    /** Failures no other read in this round can get around: the round fails and failedRound() judges them. */
+    private static boolean cannotHealNow(SlurmException e) {
+        return e instanceof SlurmAuthenticationException || e instanceof SlurmVersionException || e instanceof SlurmUsageException;
     }
 
     private static boolean isFinal(JobStateEntry e) {
@@ -296,10 +385,7 @@ final class JobTracker implements AutoCloseable {
             infos = client.accountingJobs(t.jobId);
         }
         if (infos.isEmpty()) {
-            t.roundsMissing++;
-            if (t.roundsMissing % 10 == 1) {
-                log.warn("job {} is in neither slurmctld nor slurmdbd yet; still tracking it (not taking it for finished)", t.jobId);
-            }
+            noteMissing(t);
             return;
         }
         t.roundsMissing = 0;

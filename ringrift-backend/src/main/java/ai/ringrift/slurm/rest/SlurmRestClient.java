@@ -254,6 +254,20 @@ public final class SlurmRestClient implements AutoCloseable {
     }
 
     /**
+     * What slurmdbd recorded for these jobs (for an array id: every task), in ONE request, whatever
+     * their number. Jobs slurmdbd has nothing for yet are simply absent.
+     */
+    public List<JobInfo> accountingJobs(Collection<Long> jobIds) {
+        if (jobIds.isEmpty()) {
+            return List.of();
+        }
+        ensureVersion();
+        List<String> ids = jobIds.stream().map(String::valueOf).toList();
+        var answer = retrier.call("get accounting jobs", () -> exchanges.execute(fixes.accountingJobsById(ids, "true"), true));
+        return answer.getJobs() == null ? List.of() : answer.getJobs().stream().map(V0040Mapping::fromAccounting).toList();
+    }
+
+    /**
      * What slurmdbd recorded for jobs with this name submitted since {@code since} (one record per job,
      * per array task). Handy to check that a piece of work ran exactly once.
      */

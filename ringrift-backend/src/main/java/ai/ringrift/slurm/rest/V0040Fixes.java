@@ -30,6 +30,15 @@ interface V0040Fixes {
     @GET("slurm/v0.0.40/jobs/state/")
     Call<JobsStateAnswer> jobsState(@Query("job_id") java.util.List<String> jobIds);
 
+    /**
+     * What slurmdbd recorded for several jobs in one request: repeated step parameters
+     * ("step=6&step=7"; an array's id brings every task). Checked on slurmrestd 24.11 (v0.0.40) and
+     * 26.05 (v0.0.42): "step=6,7" is answered 500 "Unspecified error" or 422.
+     */
+    @GET("slurmdb/v0.0.40/jobs/")
+    Call<ai.ringrift.slurm.client.v0040.model.V0040OpenapiSlurmdbdJobsResp> accountingJobsById(
+            @Query("step") java.util.List<String> jobIds, @Query("skip_steps") String skipSteps);
+
     /** The real shape of the /jobs/state/ answer. */
     @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
     record JobsStateAnswer(java.util.List<Row> jobs,

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -136,6 +137,65 @@ class JobTrackerStubTest {
         wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/jobs/state/")));
         wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/34")));
         wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/27")));
+    }
+
+    @Test
+    void jobsThatEndInTheSameRoundAreReadTogetherFromSlurmdbdInOneRequest() throws Exception {
+        // five jobs end between two rounds: one state request, then ONE slurmdbd request for all
+        // five (repeated step parameters), whatever their number; no per-job reads
+        stub("/slurm/v0.0.40/jobs/state/", 200, states("[{\"job_id\":\"71\",\"state\":[\"COMPLETED\"]},"
+                + "{\"job_id\":\"72\",\"state\":[\"COMPLETED\"]},{\"job_id\":\"73\",\"state\":[\"COMPLETED\"]},"
+                + "{\"job_id\":\"74\",\"state\":[\"COMPLETED\"]},{\"job_id\":\"75\",\"state\":[\"COMPLETED\"]}]"));
+        ObjectNode db = (ObjectNode) recorded("slurmdb-job-completed").path("jsonBody").deepCopy();
+        ObjectNode one = (ObjectNode) db.path("jobs").get(0);
+        com.fasterxml.jackson.databind.node.ArrayNode jobs = db.putArray("jobs");
+        for (int id = 71; id <= 75; id++) {
+            jobs.add(one.deepCopy().put("job_id", id));
+        }
+        stub("/slurmdb/v0.0.40/jobs/", 200, db.toString());
+        List<JobTracker.Aggregate> all = new java.util.ArrayList<>();
+        for (int id = 71; id <= 75; id++) {
+            JobTracker.Aggregate a = new JobTracker.Aggregate(WorkType.TOURNAMENT, "t" + id, 1);
+            all.add(a);
+            tracker.track(new JobTracker.Tracked(id, false, 1, 0, "/nonexistent/%j.out", a));
+        }
+        tracker.pollOnce();
+        for (JobTracker.Aggregate a : all) {
+            assertThat(a.future.getNow(null)).isNotNull();
+            assertThat(a.future.getNow(null).tasks().get(0).kind()).isEqualTo(OutcomeKind.SUCCESS);
+        }
+        assertThat(wm.getAllServeEvents()).hasSize(2);
+        wm.verify(1, getRequestedFor(urlPathEqualTo("/slurmdb/v0.0.40/jobs/"))
+                .withQueryParam("step", com.github.tomakehurst.wiremock.client.WireMock.havingExactly("71", "72", "73", "74", "75")));
+        assertThat(tracker.liveJobIds()).isEmpty();
+    }
+
+    @Test
+    void jobsSlurmdbdHasNoFinalRecordForAreReadFromSlurmctldTwoARound() throws Exception {
+        // slurmdbd lags (or is down): the jobs slurmctld says ended are read one by one from it, at
+        // most two a round, so a round stays bounded; the rest come in the next rounds
+        stub("/slurm/v0.0.40/jobs/state/", 200, states("[{\"job_id\":\"81\",\"state\":[\"COMPLETED\"]},"
+                + "{\"job_id\":\"82\",\"state\":[\"COMPLETED\"]},{\"job_id\":\"83\",\"state\":[\"COMPLETED\"]}]"));
+        JsonNode down = recorded("error-slurmdb-job-slurmdbd-down");
+        stub("/slurmdb/v0.0.40/jobs/", down.path("status").asInt(), down.path("jsonBody").toString());
+        for (int id = 81; id <= 83; id++) {
+            ObjectNode completed = (ObjectNode) recorded("job-get-completed").path("jsonBody").deepCopy();
+            ((ObjectNode) completed.path("jobs").get(0)).put("job_id", id);
+            stub("/slurm/v0.0.40/job/" + id, 200, completed.toString());
+        }
+        List<JobTracker.Aggregate> all = new java.util.ArrayList<>();
+        for (int id = 81; id <= 83; id++) {
+            JobTracker.Aggregate a = new JobTracker.Aggregate(WorkType.TOURNAMENT, "t" + id, 1);
+            all.add(a);
+            tracker.track(new JobTracker.Tracked(id, false, 1, 0, "/nonexistent/%j.out", a));
+        }
+        tracker.pollOnce();
+        assertThat(all.stream().filter(a -> a.future.isDone()).count()).isEqualTo(2);
+        int first = wm.getAllServeEvents().size();
+        assertThat(first).as("state + slurmdbd + 2 reads").isLessThanOrEqualTo(4);
+        tracker.pollOnce();
+        assertThat(all).allMatch(a -> a.future.isDone());
+        assertThat(tracker.liveJobIds()).isEmpty();
     }
 
     @Test
