@@ -40,12 +40,6 @@ class CliExitCodesIT {
     private static Path config;
     private static SlurmRestClient client;
 
-    record Run(int exit, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
-
     @BeforeAll
     static void setUp() throws Exception {
         cluster = LocalCluster.require();
@@ -81,32 +75,24 @@ class CliExitCodesIT {
         return file;
     }
 
-    private static Run run(Path configFile, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        String[] withConfig = new String[args.length + 2];
-        withConfig[0] = args[0];
-        withConfig[1] = "--config";
-        withConfig[2] = configFile.toString();
-        System.arraycopy(args, 1, withConfig, 3, args.length - 1);
-        int exit = RingriftSlurm.execute(withConfig, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(exit, out.toString(), err.toString());
+    private static Cli.Run run(Path configFile, String... args) {
+        return Cli.run(configFile, args);
     }
 
     // ------------------------------------------------------------------ 0 and 1
 
     @Test
     void zeroForSuccessAndOneForAFailedJob() {
-        Run ok = run(config, "submit", "tournament", "--set", "label=exit-ok", "--wait");
+        Cli.Run ok = run(config, "submit", "tournament", "--set", "label=exit-ok", "--wait");
         assertThat(ok.exit()).as(ok.all()).isEqualTo(RingriftSlurm.OK);
-        Run failed = run(config, "submit", "tournament", "--set", "label=exit-3", "--wait", "--", "--exit", "3");
+        Cli.Run failed = run(config, "submit", "tournament", "--set", "label=exit-3", "--wait", "--", "--exit", "3");
         assertThat(failed.exit()).as(failed.all()).isEqualTo(RingriftSlurm.FAILED);
         assertThat(failed.err()).contains("FAILED exit 3");
     }
 
     @Test
     void oneWhenTheTimeoutPassesAndTheJobGoesOn() throws Exception {
-        Run r = run(config, "submit", "tournament", "--set", "label=exit-timeout", "--wait", "--timeout", "3s", "--", "--sleep", "300");
+        Cli.Run r = run(config, "submit", "tournament", "--set", "label=exit-timeout", "--wait", "--timeout", "3s", "--", "--sleep", "300");
         try {
             assertThat(r.exit()).as(r.all()).isEqualTo(RingriftSlurm.FAILED);
             assertThat(r.err()).contains("did not finish within PT3S").contains("nothing was cancelled")
@@ -123,7 +109,7 @@ class CliExitCodesIT {
 
     @Test
     void cancelAfterCancelsAndExitsOne() throws Exception {
-        Run r = run(config, "submit", "tournament", "--set", "label=exit-cancel-after", "--wait", "--cancel-after", "3s",
+        Cli.Run r = run(config, "submit", "tournament", "--set", "label=exit-cancel-after", "--wait", "--cancel-after", "3s",
                 "--", "--sleep", "300");
         assertThat(r.exit()).as(r.all()).isEqualTo(RingriftSlurm.FAILED);
         assertThat(r.err()).contains("cancelled Slurm job(s)");
@@ -137,16 +123,16 @@ class CliExitCodesIT {
 
     @Test
     void oneForAJobTheServerRefuses() {
-        Run partition = run(config, "submit", "tournament", "--set", "partition=no-such-partition");
+        Cli.Run partition = run(config, "submit", "tournament", "--set", "partition=no-such-partition");
         assertThat(partition.exit()).as(partition.all()).isEqualTo(RingriftSlurm.FAILED);
         assertThat(partition.err()).contains("2000").contains("gpu-train").contains("cpu-eval");
 
-        Run gpus = run(config, "submit", "training", "--set", "gpus=9");
+        Cli.Run gpus = run(config, "submit", "training", "--set", "gpus=9");
         assertThat(gpus.exit()).as(gpus.all()).isEqualTo(RingriftSlurm.FAILED);
         assertThat(gpus.err()).contains("Requested node configuration is not available")
                 .contains("Fix: no node of partition 'gpu-train' has 9 GPUs").contains("localhost: 8 CPUs, 16000 MB, 4 GPUs");
 
-        Run memory = run(config, "submit", "tournament", "--set", "mem=900G");
+        Cli.Run memory = run(config, "submit", "tournament", "--set", "mem=900G");
         assertThat(memory.exit()).as(memory.all()).isEqualTo(RingriftSlurm.FAILED);
         assertThat(memory.err()).contains("921600 MB").contains("16000 MB");
     }
@@ -155,17 +141,17 @@ class CliExitCodesIT {
 
     @Test
     void twoForUsageAndConfiguration() throws Exception {
-        Run option = run(config, "submit", "tournament", "--no-such-option");
+        Cli.Run option = run(config, "submit", "tournament", "--no-such-option");
         assertThat(option.exit()).isEqualTo(RingriftSlurm.USAGE);
-        Run key = run(config, "submit", "tournament", "--set", "colour=blue");
+        Cli.Run key = run(config, "submit", "tournament", "--set", "colour=blue");
         assertThat(key.exit()).isEqualTo(RingriftSlurm.USAGE);
         assertThat(key.err()).contains("--set colour: unknown key");
-        Run badConfig = run(write(yaml.replace("partition_training: gpu-train", "partition_training: [")), "preflight");
+        Cli.Run badConfig = run(write(yaml.replace("partition_training: gpu-train", "partition_training: [")), "preflight");
         assertThat(badConfig.exit()).as(badConfig.all()).isEqualTo(RingriftSlurm.USAGE);
-        Run missing = run(Path.of("/nonexistent/unified_loop.yaml"), "preflight");
+        Cli.Run missing = run(Path.of("/nonexistent/unified_loop.yaml"), "preflight");
         assertThat(missing.exit()).isEqualTo(RingriftSlurm.USAGE);
         assertThat(missing.err()).contains("/nonexistent/unified_loop.yaml");
-        Run timeoutAlone = run(config, "submit", "tournament", "--timeout", "1m");
+        Cli.Run timeoutAlone = run(config, "submit", "tournament", "--timeout", "1m");
         assertThat(timeoutAlone.exit()).isEqualTo(RingriftSlurm.USAGE);
         assertThat(timeoutAlone.err()).contains("need --wait");
     }
@@ -195,9 +181,9 @@ class CliExitCodesIT {
             port = free.getLocalPort();
         }
         Path unreachable = write(yaml.replace("url: http://127.0.0.1:6820", "url: http://127.0.0.1:" + port));
-        Run submit = run(unreachable, "submit", "tournament");
+        Cli.Run submit = run(unreachable, "submit", "tournament");
         assertThat(submit.exit()).as(submit.all()).isEqualTo(RingriftSlurm.UNAVAILABLE);
-        Run preflight = run(unreachable, "preflight");
+        Cli.Run preflight = run(unreachable, "preflight");
         assertThat(preflight.exit()).isEqualTo(RingriftSlurm.FAILED); // a check failed; its fix names the cause
         assertThat(preflight.out()).contains("FAIL    slurmrestd reachable").contains("start slurmrestd");
     }
@@ -210,10 +196,10 @@ class CliExitCodesIT {
         Files.writeString(tokenFile, cluster.mintToken(cluster.user(), Duration.ofMinutes(1),
                 Clock.offset(Clock.systemUTC(), Duration.ofHours(-1))));
         Path refused = write(yaml.replaceAll("jwt_key_file: .*", "token_file: " + tokenFile));
-        Run submit = run(refused, "submit", "tournament");
+        Cli.Run submit = run(refused, "submit", "tournament");
         assertThat(submit.exit()).as(submit.all()).isEqualTo(RingriftSlurm.UNAVAILABLE);
         assertThat(submit.err()).contains("expired");
-        Run preflight = run(refused, "preflight");
+        Cli.Run preflight = run(refused, "preflight");
         assertThat(preflight.exit()).isEqualTo(RingriftSlurm.FAILED);
         assertThat(preflight.out()).contains("FAIL    token accepted").contains("give a token slurmrestd accepts")
                 .doesNotContain("start slurmrestd");
@@ -235,10 +221,10 @@ class CliExitCodesIT {
         server.start();
         try {
             Path other = write(yaml.replace("url: http://127.0.0.1:6820", "url: http://127.0.0.1:" + server.getAddress().getPort()));
-            Run submit = run(other, "submit", "tournament");
+            Cli.Run submit = run(other, "submit", "tournament");
             assertThat(submit.exit()).as(submit.all()).isEqualTo(RingriftSlurm.UNAVAILABLE);
             assertThat(submit.err()).contains("does not serve /slurm/v0.0.40");
-            Run preflight = run(other, "preflight");
+            Cli.Run preflight = run(other, "preflight");
             assertThat(preflight.exit()).isEqualTo(RingriftSlurm.FAILED);
             assertThat(preflight.out()).contains("FAIL    v0.0.40 served").contains("serves data parser v0.0.40")
                     .doesNotContain("start slurmrestd");
@@ -253,11 +239,11 @@ class CliExitCodesIT {
     void preflightFailsWithAFixForALogDirMadeByHandAsRoot() throws Exception {
         Path rootLogs = Files.createDirectories(cluster.sharedDir().resolve("by-hand-" + UUID.randomUUID()));
         Files.setPosixFilePermissions(rootLogs, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Run r = run(write(yaml.replaceAll("log_dir: .*", "log_dir: " + rootLogs)), "preflight");
+        Cli.Run r = run(write(yaml.replaceAll("log_dir: .*", "log_dir: " + rootLogs)), "preflight");
         assertThat(r.exit()).as(r.all()).isEqualTo(RingriftSlurm.FAILED);
         assertThat(r.out()).contains("FAIL    log_dir writable").contains("owner root:root, mode 755")
                 .contains("fix: chown ringrift " + rootLogs).contains("preflight FAILED");
-        Run ok = run(config, "preflight");
+        Cli.Run ok = run(config, "preflight");
         assertThat(ok.exit()).as(ok.all()).isZero();
         assertThat(ok.out()).contains("PASS    log_dir writable").contains("as ringrift (probe job");
     }
@@ -273,7 +259,7 @@ class CliExitCodesIT {
         while (Instant.now().isBefore(until) && client.job(id).map(j -> !j.isFinal()).orElse(true)) {
             Thread.sleep(300);
         }
-        Run r = run(config, "logs", String.valueOf(id));
+        Cli.Run r = run(config, "logs", String.valueOf(id));
         assertThat(r.exit()).isEqualTo(RingriftSlurm.FAILED);
         assertThat(r.err()).contains("could not create its output file " + rootOnly.resolve("x-" + id + ".out")
                 + " as user ringrift: log_dir " + rootOnly + " is not writable by that user (owner root:root, mode 755)");

@@ -3,8 +3,6 @@ package ai.ringrift.slurm.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.ringrift.slurm.client.testing.LocalCluster;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,34 +28,24 @@ class CliPhasesIT {
         Files.writeString(phaseOne, yaml);
     }
 
-    record Run(int exit, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        String[] all = new String[args.length + 2];
-        all[0] = args[0];
-        all[1] = "--config";
-        all[2] = phaseOne.toString();
-        System.arraycopy(args, 1, all, 3, args.length - 1);
-        int exit = RingriftSlurm.execute(all, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(exit, out.toString(), err.toString());
+    private static Cli.Run run(String... args) {
+        return Cli.run(phaseOne, args);
     }
 
     @Test
     void preflightAndSmokeCheckOnlyWhatTrainingNeeds() {
-        Run preflight = run("preflight");
+        Cli.Run preflight = run("preflight");
         assertThat(preflight.exit()).as(preflight.out() + preflight.err()).isZero();
         assertThat(preflight.out()).contains("partition gpu-train").doesNotContain("not-built-yet")
                 .doesNotContain("not-built-either");
-        Run smoke = run("smoke");
+        Cli.Run smoke = run("smoke");
         assertThat(smoke.exit()).as(smoke.out() + smoke.err()).isZero();
         assertThat(smoke.out()).contains("gpu-train").doesNotContain("not-built");
     }
 
     @Test
     void theLoopRunsTrainingAndSaysWhatItLeftToTheDefaultBackend() {
-        Run loop = run("loop", "--demo-scripts", "--timeout", "5m");
+        Cli.Run loop = run("loop", "--demo-scripts", "--timeout", "5m");
         assertThat(loop.exit()).as(loop.out() + loop.err()).isZero();
         assertThat(loop.out()).contains("== left to the default backend (not in slurm.work_types): selfplay, tournament")
                 .contains("training 'rr-training-loop-train': 1/1 succeeded").doesNotContain("rr-selfplay")
@@ -66,7 +54,7 @@ class CliPhasesIT {
 
     @Test
     void workNotMovedIsRefusedWithTheSettingNamed() {
-        Run submit = run("submit", "selfplay", "--set", "tasks=2");
+        Cli.Run submit = run("submit", "selfplay", "--set", "tasks=2");
         assertThat(submit.exit()).isEqualTo(RingriftSlurm.USAGE);
         assertThat(submit.err()).contains("selfplay work is not moved to Slurm: slurm.work_types is [training]");
     }

@@ -3,8 +3,6 @@ package ai.ringrift.slurm.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.ringrift.slurm.client.testing.LocalCluster;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,36 +12,26 @@ class CliRealClusterIT {
 
     private static String config;
 
-    record Run(int exit, String out, String err) {}
-
     @BeforeAll
     static void cluster() {
         LocalCluster.require();
         config = Path.of(System.getProperty("project.root", "..")).resolve("config/unified_loop.yaml").toString();
     }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        String[] withConfig = new String[args.length + 2];
-        withConfig[0] = args[0];
-        withConfig[1] = "--config";
-        withConfig[2] = config;
-        System.arraycopy(args, 1, withConfig, 3, args.length - 1);
-        int exit = RingriftSlurm.execute(withConfig, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(exit, out.toString(), err.toString());
+    private static Cli.Run run(String... args) {
+        return Cli.run(Path.of(config), args);
     }
 
     @Test
     void preflightPasses() {
-        Run r = run("preflight");
+        Cli.Run r = run("preflight");
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("PASS    token accepted").contains("preflight passed");
     }
 
     @Test
     void smokeRunsOneJobPerPartition() {
-        Run r = run("smoke", "--json");
+        Cli.Run r = run("smoke", "--json");
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("\"partition\" : \"gpu-train\"").contains("\"partition\" : \"cpu-eval\"")
                 .contains("gpus=0");
@@ -51,7 +39,7 @@ class CliRealClusterIT {
 
     @Test
     void theLoopRunsTrainingSelfplayAndATournament() {
-        Run r = run("loop", "--demo-scripts", "--selfplay-tasks", "4", "--timeout", "5m");
+        Cli.Run r = run("loop", "--demo-scripts", "--selfplay-tasks", "4", "--timeout", "5m");
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("training 'rr-training-loop-train': 1/1 succeeded")
                 .contains("selfplay 'rr-selfplay-loop-selfplay': 4/4 succeeded")
@@ -62,16 +50,16 @@ class CliRealClusterIT {
     void submitWaitSucceedsAndFailsWithTheRightExitCode() {
         // the stand-ins are in place once the loop or the backend tests ran; make sure of it
         run("loop", "--demo-scripts", "--selfplay-tasks", "1", "--timeout", "5m");
-        Run ok = run("submit", "tournament", "--set", "label=cli-ok", "--wait", "--timeout", "5m");
+        Cli.Run ok = run("submit", "tournament", "--set", "label=cli-ok", "--wait", "--timeout", "5m");
         assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
         assertThat(ok.out()).contains("1/1 succeeded");
 
-        Run failed = run("submit", "tournament", "--set", "label=cli-exit3", "--wait", "--timeout", "5m", "--", "--exit", "3");
+        Cli.Run failed = run("submit", "tournament", "--set", "label=cli-exit3", "--wait", "--timeout", "5m", "--", "--exit", "3");
         assertThat(failed.exit()).isEqualTo(RingriftSlurm.FAILED);
         assertThat(failed.err()).contains("FAILED exit 3");
         assertThat(failed.out()).contains("exiting with 3");
 
-        Run bad = run("submit", "tournament", "--set", "colour=blue");
+        Cli.Run bad = run("submit", "tournament", "--set", "colour=blue");
         assertThat(bad.exit()).isEqualTo(RingriftSlurm.USAGE);
         assertThat(bad.err()).contains("--set colour: unknown key");
     }
