@@ -3,6 +3,7 @@ package ai.ringrift.slurm.metrics;
 import ai.ringrift.slurm.rest.SlurmMetrics;
 import ai.ringrift.slurm.rest.SlurmRestClient;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -21,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The SDK's metrics in a Micrometer {@link MeterRegistry} (Micrometer is an optional dependency of
  * the SDK: add {@code io.micrometer:micrometer-core} to use this class). Meters:
  * <ul>
- *   <li>{@code slurm.requests} (timer; tags method, endpoint, outcome, status): every HTTP request sent;
+ *   <li>{@code slurm.requests} (timer; tags method, endpoint, outcome, status): every HTTP request sent,
+ *       and {@code slurm.response.size} (bytes; tags method, endpoint);
  *   <li>{@code slurm.retries} (counter; tags operation, reason);
  *   <li>{@code slurm.submissions} (counter; tag outcome: created, adopted, failed) and
  *       {@code slurm.submit.duplicates.avoided} (counter: lost answers whose job was adopted, not sent again);
@@ -64,10 +66,14 @@ public final class MicrometerSlurmMetrics implements SlurmMetrics {
     }
 
     @Override
-    public void request(String method, String endpoint, String outcome, int status, Duration took) {
+    public void request(String method, String endpoint, String outcome, int status, long bytes, Duration took) {
         Timer.builder("slurm.requests").description("HTTP requests sent to slurmrestd")
                 .tags(Tags.of("method", method, "endpoint", endpoint, "outcome", outcome, "status", String.valueOf(status)))
                 .register(registry).record(took);
+        if (bytes >= 0) {
+            DistributionSummary.builder("slurm.response.size").description("answers' body sizes").baseUnit("bytes")
+                    .tags("method", method, "endpoint", endpoint).register(registry).record(bytes);
+        }
     }
 
     @Override

@@ -34,10 +34,11 @@ final class MetricsInterceptor implements Interceptor {
             Response response = chain.proceed(request);
             int code = response.code();
             String outcome = code < 400 ? "success" : code < 500 ? "client_error" : "server_error";
-            metrics.request(request.method(), endpoint, outcome, code, Duration.ofNanos(System.nanoTime() - start));
+            long bytes = response.body() == null ? -1 : response.body().contentLength();
+            metrics.request(request.method(), endpoint, outcome, code, bytes, Duration.ofNanos(System.nanoTime() - start));
             return response;
         } catch (IOException | RuntimeException e) {
-            metrics.request(request.method(), endpoint, "io_error", 0, Duration.ofNanos(System.nanoTime() - start));
+            metrics.request(request.method(), endpoint, "io_error", 0, -1, Duration.ofNanos(System.nanoTime() - start));
             throw e;
         }
     }

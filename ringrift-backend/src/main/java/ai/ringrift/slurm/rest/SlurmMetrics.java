@@ -22,9 +22,10 @@ public interface SlurmMetrics {
      * @param outcome {@code success}, {@code client_error} (4xx), {@code server_error} (5xx) or
      *     {@code io_error} (no answer)
      * @param status the HTTP status, 0 when there was no answer
+     * @param bytes the answer's body as sent (Content-Length), -1 when unknown or none
      * @param took how long the request took
      */
-    default void request(String method, String endpoint, String outcome, int status, Duration took) { }
+    default void request(String method, String endpoint, String outcome, int status, long bytes, Duration took) { }
 
     /**
      * A retry of a failed call.
