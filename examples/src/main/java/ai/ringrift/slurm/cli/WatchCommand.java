@@ -62,7 +62,7 @@ final class WatchCommand implements Callable<Integer> {
                 for (Map.Entry<String, String> e : states.entrySet()) {
                     String s = e.getValue();
                     boolean isFinal = finalStates.containsKey(e.getKey()) || rows.stream().anyMatch(r -> r.id().equals(e.getKey())
-                            && r.state().isTerminal() && !r.stateNames().contains("REQUEUED"));
+                            && r.isFinal()); // a REQUEUE_HOLD job is not final either
                     if (isFinal) {
                         finals++;
                         anyFailed |= !s.startsWith("COMPLETED");

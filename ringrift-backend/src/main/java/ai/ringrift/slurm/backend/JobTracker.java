@@ -257,9 +257,9 @@ final class JobTracker implements AutoCloseable {
                 // a final row the tracker has not acted on: one task, the rest of an array ("N_*",
                 // "N_[..]"), or a row of a shape it does not know; read only when the rows changed
                 String mine = rows.toString();
-                boolean taskNews = t.array && rows.stream().anyMatch(r -> isFinal(r) && r.isArrayTask() && r.understood()
+                boolean taskNews = t.array && rows.stream().anyMatch(r -> r.isFinal() && r.isArrayTask() && r.understood()
                         && !t.done.contains(r.arrayTaskId() + t.indexOffset));
-                boolean otherNews = rows.stream().anyMatch(r -> isFinal(r) && (!t.array || !r.isArrayTask() || !r.understood()));
+                boolean otherNews = rows.stream().anyMatch(r -> r.isFinal() && (!t.array || !r.isArrayTask() || !r.understood()));
                 resolve = taskNews || (otherNews && (!t.array || !mine.equals(t.resolvedRows)));
                 if (resolve) {
                     t.resolvedRows = mine;
@@ -371,10 +371,6 @@ final class JobTracker implements AutoCloseable {
     /** Failures no other read in this round can get around: the round fails and failedRound() judges them. */
     private static boolean cannotHealNow(SlurmException e) {
         return e instanceof SlurmAuthenticationException || e instanceof SlurmVersionException || e instanceof SlurmUsageException;
-    }
-
-    private static boolean isFinal(JobStateEntry e) {
-        return e.state().isTerminal() && e.stateNames().stream().noneMatch(n -> n.equals("REQUEUED") || n.equals("REQUEUE_HOLD"));
     }
 
     private void resolve(Tracked t, boolean missingFromStates, List<TaskOutcome> found) {

@@ -55,7 +55,7 @@ public record JobInfo(long jobId, long arrayJobId, int arrayTaskId, String name,
 
     /** True when the job has ended and Slurm will not run it again (no REQUEUED flag). */
     public boolean isFinal() {
-        return state.isTerminal() && !hasFlag("REQUEUED") && !hasFlag("REQUEUE_HOLD");
+        return JobState.isFinal(state, stateNames);
     }
 
     public boolean hasFlag(String flag) {

@@ -33,6 +33,16 @@ public enum JobState {
         return terminal;
     }
 
+    /**
+     * The one rule for "this job has ended and Slurm will not run it again": a terminal base state
+     * without the REQUEUED or REQUEUE_HOLD flag (a requeued job comes back as PENDING). Used for job
+     * records ({@link JobInfo#isFinal()}) and state rows ({@link JobStateEntry#isFinal()}) alike.
+     */
+    public static boolean isFinal(JobState state, Collection<String> names) {
+        return state.isTerminal() && names.stream().noneMatch(n -> n.equalsIgnoreCase("REQUEUED")
+                || n.equalsIgnoreCase("REQUEUE_HOLD"));
+    }
+
     /** The base state among Slurm's state names (base state plus flags such as COMPLETING or REQUEUED). */
     public static JobState fromNames(Collection<String> names) {
         for (String name : names) {

@@ -70,6 +70,11 @@ public record JobStateEntry(String id, long jobId, int arrayTaskId, String array
         return null;
     }
 
+    /** True when the row's job (or tasks) has ended and Slurm will not run it again: {@link JobState#isFinal}. */
+    public boolean isFinal() {
+        return JobState.isFinal(state, stateNames);
+    }
+
     public boolean isArrayTask() {
         return arrayTaskId >= 0;
     }

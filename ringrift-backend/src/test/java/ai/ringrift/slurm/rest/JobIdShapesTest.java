@@ -79,6 +79,15 @@ class JobIdShapesTest {
     }
 
     @Test
+    void rowsAndRecordsShareOneRuleForFinal() {
+        assertThat(JobStateEntry.parse("7", List.of("CANCELLED")).isFinal()).isTrue();
+        assertThat(JobStateEntry.parse("7", List.of("COMPLETED", "REQUEUED")).isFinal()).isFalse();
+        assertThat(JobStateEntry.parse("7", List.of("FAILED", "REQUEUE_HOLD")).isFinal()).isFalse();
+        assertThat(JobStateEntry.parse("7", List.of("PENDING")).isFinal()).isFalse();
+        assertThat(JobState.isFinal(JobState.TIMEOUT, List.of("TIMEOUT", "requeue_hold"))).isFalse();
+    }
+
+    @Test
     void anUnknownShapeKeepsItsJobIdAndNoIdAtAllIsNull() {
         JobStateEntry odd = JobStateEntry.parse("77.batch", List.of("COMPLETED"));
         assertThat(odd.understood()).isFalse();
