@@ -13,7 +13,7 @@ quick=false
 
 scripts/local-slurm.sh up
 mvn -B -q -ntp -DskipTests package
-jar=examples/target/ringrift-slurm.jar
+jar=ringrift-slurm-bench/target/ringrift-slurm-bench.jar
 out=target/benchmark.md
 mkdir -p target
 if $quick; then
@@ -26,8 +26,8 @@ java -cp "$jar" org.openjdk.jmh.Main ClientOverheadBenchmark -f 1 -wi 3 -i 5 -w 
   printf '\n## Client overhead (JMH, average time per operation)\n\n| operation | us/op | error | per second |\n|---|---|---|---|\n'
   tail -n +2 target/jmh.csv | tr -d '"' | while IFS=, read -r name mode threads samples score error unit; do
     op=${name##*.}
-    if [ "$op" = parseJobsAnswerOf1000Jobs ]; then
-      rate=$(awk -v s="$score" 'BEGIN { printf "%.0f jobs parsed/s", 1000 / s * 1e6 }')
+    if [ "$op" = readJobsAnswerOf1000Jobs ]; then
+      rate=$(awk -v s="$score" 'BEGIN { printf "%.0f jobs read/s (loopback)", 1000 / s * 1e6 }')
     else
       rate=$(awk -v s="$score" 'BEGIN { printf "%.0f ops/s", 1 / s * 1e6 }')
     fi

@@ -18,5 +18,5 @@ if [ -z "${RINGRIFT_CONFIG:-}" ]; then
 fi
 command -v mvn >/dev/null 2>&1 || { echo "ERROR: Maven (mvn) is not installed; install it (Debian: apt-get install maven)" >&2; exit 1; }
 echo "[main] building the SDK and the ringrift-slurm command line" >&2
-mvn -B -q -ntp -DskipTests -Dmaven.source.skip -Dmaven.javadoc.skip package
-exec java -jar examples/target/ringrift-slurm.jar loop --config "$config" "${extra[@]}" "$@"
+mvn -B -q -ntp -DskipTests -Dmaven.source.skip -Dmaven.javadoc.skip package -pl ringrift-slurm-cli -am
+exec java -jar ringrift-slurm-cli/target/ringrift-slurm.jar loop --config "$config" "${extra[@]}" "$@"

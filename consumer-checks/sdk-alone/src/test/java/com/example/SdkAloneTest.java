@@ -1,22 +1,21 @@
 package com.example;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.ringrift.slurm.rest.JobInfo;
 import ai.ringrift.slurm.rest.JobState;
 import ai.ringrift.slurm.rest.JobSubmission;
 import ai.ringrift.slurm.rest.ServerInfo;
-import ai.ringrift.slurm.rest.SlurmRestClient;
+import ai.ringrift.slurm.rest.SlurmClient;
 import ai.ringrift.slurm.rest.TokenSources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** A service that uses only the SDK's REST client, against the local real cluster. */
@@ -37,7 +36,7 @@ class SdkAloneTest {
     @Test
     void submitsAJobAndSeesItComplete() throws Exception {
         Map<String, String> c = cluster();
-        try (SlurmRestClient slurm = SlurmRestClient.builder().baseUrl(c.get("SLURM_REST_URL"))
+        try (SlurmClient slurm = SlurmClient.builder().baseUrl(c.get("SLURM_REST_URL"))
                 .tokenSource(TokenSources.jwtKey(Path.of(c.get("SLURM_JWT_KEY_FILE")), c.get("SLURM_CLUSTER_USER"),
                         Duration.ofMinutes(10), Clock.systemUTC()))
                 .build()) {
@@ -46,17 +45,15 @@ class SdkAloneTest {
             long id = slurm.submit(JobSubmission.builder().name("consumer-sdk-alone").script("#!/bin/bash\necho hello\n")
                     .partition("cpu-eval").cpusPerTask(1).memoryPerNodeMb(64).workingDirectory("/tmp")
                     .standardOutput("/dev/null").putEnvironment("PATH", "/usr/bin:/bin").build()).jobId();
-            Instant until = Instant.now().plusSeconds(120);
-            Optional<JobInfo> job = slurm.job(id);
-            while (Instant.now().isBefore(until) && job.map(j -> !j.isFinal()).orElse(true)) {
-                Thread.sleep(500);
-                job = slurm.job(id);
-                if (job.isEmpty()) {
-                    job = slurm.accountingJobs(id).stream().filter(j -> j.jobId() == id).findFirst();
-                }
-            }
-            assertEquals(JobState.COMPLETED, job.orElseThrow().state());
-            assertEquals(0, job.get().exitCode());
+            JobInfo job = slurm.waiter().await(id, Duration.ofMinutes(2));
+            assertEquals(JobState.COMPLETED, job.state());
+            assertEquals(0, job.exitCode());
         }
+    }
+
+    @Test
+    void nothingOfRingRiftComesWithTheSdk() {
+        assertThrows(ClassNotFoundException.class, () -> Class.forName("ai.ringrift.slurm.backend.SlurmBackend"));
+        assertThrows(ClassNotFoundException.class, () -> Class.forName("com.fasterxml.jackson.dataformat.yaml.YAMLFactory"));
     }
 }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.ringrift.slurm.rest.JobState;
 import ai.ringrift.slurm.rest.JobSubmission;
 import ai.ringrift.slurm.rest.SlurmRejectedException;
-import ai.ringrift.slurm.rest.SlurmRestClient;
+import ai.ringrift.slurm.rest.SlurmClient;
 import ai.ringrift.slurm.testing.SlurmRestStubs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -19,7 +19,7 @@ class StubbedSlurmTest {
     @RegisterExtension
     static SlurmRestStubs slurm = SlurmRestStubs.recorded();
 
-    static String submitAndReport(SlurmRestClient client) {
+    static String submitAndReport(SlurmClient client) {
         long id = client.submit(JobSubmission.builder().name("svc-job").script("#!/bin/bash\ntrue\n")
                 .partition("gpu-train").workingDirectory("/shared").build()).jobId();
         return id + ":" + client.job(id).map(j -> j.state()).orElse(JobState.UNKNOWN);

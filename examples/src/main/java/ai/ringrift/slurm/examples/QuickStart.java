@@ -4,7 +4,7 @@ import ai.ringrift.slurm.rest.JobInfo;
 import ai.ringrift.slurm.rest.JobSubmission;
 import ai.ringrift.slurm.rest.ServerInfo;
 import ai.ringrift.slurm.rest.SlurmException;
-import ai.ringrift.slurm.rest.SlurmRestClient;
+import ai.ringrift.slurm.rest.SlurmClient;
 import ai.ringrift.slurm.rest.SubmittedJob;
 import ai.ringrift.slurm.rest.TokenSources;
 import java.io.IOException;
@@ -31,7 +31,7 @@ public final class QuickStart {
     public static void main(String[] args) throws Exception {
         Map<String, String> facts = connectionFacts();
         Path shared = Path.of(need(facts, "SLURM_SHARED_DIR"));
-        try (SlurmRestClient client = SlurmRestClient.builder()
+        try (SlurmClient client = SlurmClient.builder()
                 .baseUrl(need(facts, "SLURM_REST_URL"))
                 .tokenSource(TokenSources.jwtKey(Path.of(need(facts, "SLURM_JWT_KEY_FILE")), need(facts, "SLURM_CLUSTER_USER"),
                         Duration.ofMinutes(30), Clock.systemUTC()))
@@ -71,7 +71,7 @@ public final class QuickStart {
     }
 
     /** Polls the job until it is final; looks in slurmdbd once slurmctld no longer has it. */
-    static JobInfo waitForEnd(SlurmRestClient client, long jobId, Duration timeout) throws InterruptedException {
+    static JobInfo waitForEnd(SlurmClient client, long jobId, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         String last = "";
         while (Instant.now().isBefore(deadline)) {

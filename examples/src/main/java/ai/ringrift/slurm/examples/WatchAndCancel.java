@@ -5,7 +5,7 @@ import ai.ringrift.slurm.backend.OrchestratorBackend;
 import ai.ringrift.slurm.backend.TaskSpec;
 import ai.ringrift.slurm.backend.config.ConfigLoader;
 import ai.ringrift.slurm.rest.JobStateEntry;
-import ai.ringrift.slurm.rest.SlurmRestClient;
+import ai.ringrift.slurm.rest.SlurmClient;
 import ai.ringrift.slurm.backend.SlurmBackend;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +18,7 @@ public final class WatchAndCancel {
     public static void main(String[] args) throws Exception {
         Path config = Path.of(args.length > 0 ? args[0] : "config/unified_loop.yaml");
         try (SlurmBackend backend = (SlurmBackend) OrchestratorBackend.fromConfig(ConfigLoader.load(config))) {
-            SlurmRestClient client = backend.client();
+            SlurmClient client = backend.client();
             JobHandle array = backend.runSelfplay(TaskSpec.builder().label("example-watch").tasks(6).throttle(2)
                     .addArguments("--sleep", "120").build());
             for (int round = 0; round < 5; round++) {

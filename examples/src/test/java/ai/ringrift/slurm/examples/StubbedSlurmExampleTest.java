@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.ringrift.slurm.rest.JobState;
 import ai.ringrift.slurm.rest.JobSubmission;
 import ai.ringrift.slurm.rest.SlurmRejectedException;
-import ai.ringrift.slurm.rest.SlurmRestClient;
+import ai.ringrift.slurm.rest.SlurmClient;
 import ai.ringrift.slurm.testing.SlurmRestStubs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,7 +20,7 @@ class StubbedSlurmExampleTest {
     static SlurmRestStubs slurm = SlurmRestStubs.recorded();
 
     /** The "service" under test: submits a job and reports its state. */
-    static String submitAndReport(SlurmRestClient client) {
+    static String submitAndReport(SlurmClient client) {
         long id = client.submit(JobSubmission.builder().name("svc-job").script("#!/bin/bash\ntrue\n")
                 .partition("gpu-train").workingDirectory("/shared").build()).jobId();
         JobState state = client.job(id).map(j -> j.state()).orElse(JobState.UNKNOWN);

@@ -1,5 +1,6 @@
 package ai.ringrift.slurm.backend;
 
+import ai.ringrift.slurm.rest.JobWaitTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,9 +21,13 @@ public final class JobHandle {
     private final int tasks;
     private final CompletableFuture<JobOutcome> outcome;
     private final Consumer<List<Long>> canceller;
+    private final String submitKey;
+    private final java.time.Instant submittedAt;
 
     JobHandle(WorkType type, String name, List<Long> jobIds, int tasks, CompletableFuture<JobOutcome> outcome,
-            Consumer<List<Long>> canceller) {
+            Consumer<List<Long>> canceller, String submitKey, java.time.Instant submittedAt) {
+        this.submitKey = submitKey;
+        this.submittedAt = submittedAt;
         this.type = type;
         this.name = name;
         this.jobIds = List.copyOf(jobIds);
@@ -47,6 +52,11 @@ public final class JobHandle {
         return tasks;
     }
 
+    /** What to persist to {@link SlurmBackend#resume(SavedWork) resume} this work after a restart. */
+    public SavedWork saved() {
+        return new SavedWork(type, name, tasks, submitKey, submittedAt, jobIds);
+    }
+
     /** Completes when every task has its final state; never completes on a guess. */
     public CompletableFuture<JobOutcome> outcome() {
         return outcome.copy();
@@ -54,14 +64,14 @@ public final class JobHandle {
 
     /**
      * Waits up to {@code timeout} for the outcome. Past it, stops waiting and throws {@link
-     * DeadlineExceededException}; the jobs are NOT cancelled (they go on in Slurm, and can be
+     * JobWaitTimeoutException}; the jobs are NOT cancelled (they go on in Slurm, and can be
      * resumed or watched later). To cancel at a deadline, use {@link #awaitOrCancel}.
      */
     public JobOutcome await(Duration timeout) throws InterruptedException {
         try {
             return outcome.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new DeadlineExceededException(type.key() + " '" + name + "'", timeout, jobIds, false);
+            throw new JobWaitTimeoutException(type.key() + " '" + name + "'", timeout, jobIds, false);
         } catch (ExecutionException e) {
             throw unwrap(e);
         }
@@ -69,14 +79,14 @@ public final class JobHandle {
 
     /**
      * Waits up to {@code deadline} for the outcome; past it, cancels the jobs (one request) and throws
-     * {@link DeadlineExceededException} with {@code cancelled() == true}.
+     * {@link JobWaitTimeoutException} with {@code cancelled() == true}.
      */
     public JobOutcome awaitOrCancel(Duration deadline) throws InterruptedException {
         try {
             return outcome.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             canceller.accept(jobIds);
-            throw new DeadlineExceededException(type.key() + " '" + name + "'", deadline, jobIds, true);
+            throw new JobWaitTimeoutException(type.key() + " '" + name + "'", deadline, jobIds, true);
         } catch (ExecutionException e) {
             throw unwrap(e);
         }

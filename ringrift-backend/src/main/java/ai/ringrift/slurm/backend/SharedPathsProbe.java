@@ -4,7 +4,7 @@ import ai.ringrift.slurm.backend.config.ContainerRuntime;
 import ai.ringrift.slurm.backend.config.SlurmSettings;
 import ai.ringrift.slurm.rest.JobInfo;
 import ai.ringrift.slurm.rest.JobSubmission;
-import ai.ringrift.slurm.rest.SlurmRestClient;
+import ai.ringrift.slurm.rest.SlurmClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,11 +48,11 @@ public final class SharedPathsProbe {
     private record Item(String name, Path path, boolean write, String setting) {}
 
     private final SlurmSettings settings;
-    private final SlurmRestClient client;
+    private final SlurmClient client;
     private final JobUserAccess access;
     private final Clock clock;
 
-    SharedPathsProbe(SlurmSettings settings, SlurmRestClient client, JobUserAccess access, Clock clock) {
+    SharedPathsProbe(SlurmSettings settings, SlurmClient client, JobUserAccess access, Clock clock) {
         this.settings = settings;
         this.client = client;
         this.access = access;

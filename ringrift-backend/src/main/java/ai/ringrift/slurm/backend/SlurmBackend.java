@@ -9,7 +9,7 @@ import ai.ringrift.slurm.rest.PartitionInfo;
 import ai.ringrift.slurm.rest.SlurmException;
 import ai.ringrift.slurm.rest.SlurmMetrics;
 import ai.ringrift.slurm.rest.SlurmRejectedException;
-import ai.ringrift.slurm.rest.SlurmRestClient;
+import ai.ringrift.slurm.rest.SlurmClient;
 import ai.ringrift.slurm.rest.SlurmUsageException;
 import ai.ringrift.slurm.rest.SubmittedJob;
 import ai.ringrift.slurm.rest.TokenSource;
@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,13 +37,13 @@ public final class SlurmBackend implements OrchestratorBackend {
     private static final Logger log = LoggerFactory.getLogger(SlurmBackend.class);
 
     private final SlurmSettings settings;
-    private final SlurmRestClient client;
+    private final SlurmClient client;
     private final JobTracker tracker;
     private final JobUserAccess access;
     private final boolean ownsClient;
     private volatile boolean closed;
 
-    SlurmBackend(SlurmSettings settings, SlurmRestClient client, boolean ownsClient) {
+    SlurmBackend(SlurmSettings settings, SlurmClient client, boolean ownsClient) {
         this.settings = settings;
         this.client = client;
         this.ownsClient = ownsClient;
@@ -61,11 +62,11 @@ public final class SlurmBackend implements OrchestratorBackend {
     }
 
     /** A backend on a client the caller owns (and closes). */
-    public static SlurmBackend create(SlurmSettings settings, SlurmRestClient client) {
+    public static SlurmBackend create(SlurmSettings settings, SlurmClient client) {
         return new SlurmBackend(settings, client, false);
     }
 
-    static SlurmRestClient client(RestSettings rest, SlurmMetrics metrics) {
+    static SlurmClient client(RestSettings rest, SlurmMetrics metrics) {
         TokenSource tokens;
         if (rest.jwtKeyFile() != null) {
             tokens = TokenSources.jwtKey(rest.jwtKeyFile(), rest.user(), rest.tokenLifespan(), Clock.systemUTC());
@@ -74,7 +75,7 @@ public final class SlurmBackend implements OrchestratorBackend {
         } else {
             tokens = TokenSources.environment();
         }
-        SlurmRestClient.Builder builder = SlurmRestClient.builder().baseUrl(rest.url()).tokenSource(tokens).metrics(metrics);
+        SlurmClient.Builder builder = SlurmClient.builder().baseUrl(rest.url()).tokenSource(tokens).metrics(metrics);
         if (rest.caFile() != null) {
             builder.trustedCaFile(rest.caFile());
         }
@@ -84,7 +85,7 @@ public final class SlurmBackend implements OrchestratorBackend {
         return builder.build();
     }
 
-    public SlurmRestClient client() {
+    public SlurmClient client() {
         return client;
     }
 
@@ -123,6 +124,7 @@ public final class SlurmBackend implements OrchestratorBackend {
         String name = ("rr-" + type.key() + "-" + task.label());
         boolean array = runsAsArray(type, task.tasks());
         String key = UUID.randomUUID().toString();
+        java.time.Instant submittedAt = java.time.Instant.now();
         String script = WrapperScript.render(settings, type, name, task.arguments());
         Path scriptFile = writeForAudit(name, key, script);
         String logPattern = logPattern(name, array);
@@ -172,7 +174,7 @@ public final class SlurmBackend implements OrchestratorBackend {
             }
             throw explained(e, type, task);
         }
-        return new JobHandle(type, name, submitted, task.tasks(), aggregate.future, client::cancel);
+        return new JobHandle(type, name, submitted, task.tasks(), aggregate.future, client::cancel, key, submittedAt);
     }
 
     /**
@@ -208,8 +210,7 @@ public final class SlurmBackend implements OrchestratorBackend {
         } catch (SlurmException lookup) {
             return e; // the refusal itself says enough when the cluster cannot be asked
         }
-        return new SlurmRejectedException(e.getMessage() + ". " + fix, e.httpStatus().orElse(0), e.errors(), e.warnings(),
-                false, null);
+        return r.withFix(fix);
     }
 
     /**
@@ -217,19 +218,52 @@ public final class SlurmBackend implements OrchestratorBackend {
      * restart of the service) to their outcome. A job that has left slurmctld is read from slurmdbd.
      */
     public JobHandle resume(JobHandle submitted) {
+        return resume(submitted.saved());
+    }
+
+    /**
+     * Follows a piece of work submitted earlier, from what was persisted about it ({@link
+     * JobHandle#saved()}), e.g. by a service before it restarted. An array chunk whose job id was
+     * never received is found by its submit key in slurmctld or slurmdbd; one that cannot be found
+     * was never accepted, and the error says so (nothing is submitted here).
+     */
+    public JobHandle resume(SavedWork saved) {
         requireOpen();
-        requireMoved(submitted.type());
-        WorkType type = submitted.type();
-        boolean array = runsAsArray(type, submitted.tasks());
-        String logPattern = logPattern(submitted.name(), array);
-        JobTracker.Aggregate aggregate = new JobTracker.Aggregate(type, submitted.name(), submitted.tasks());
+        requireMoved(saved.type());
+        WorkType type = saved.type();
+        boolean array = runsAsArray(type, saved.tasks());
+        String logPattern = logPattern(saved.name(), array);
+        List<Long> ids = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        int chunk = 0;
+        for (int offset = 0; offset < saved.tasks(); offset += settings.maxArraySize(), chunk++) {
+            if (chunk < saved.jobIds().size()) {
+                ids.add(saved.jobIds().get(chunk));
+                continue;
+            }
+            String key = saved.submitKey() + "-" + offset;
+            Optional<Long> found = client.findBySubmitKey(key, saved.submittedAt());
+            if (found.isPresent()) {
+                log.info("resume {} '{}': found job {} by its submit key {}", type.key(), saved.name(), found.get(), key);
+                ids.add(found.get());
+            } else {
+                missing.add("tasks from " + offset + " (submit key " + key + ")");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new SlurmUsageException("cannot resume " + type.key() + " '" + saved.name() + "': Slurm has no job for "
+                    + String.join(", ", missing) + ", so it was never accepted; jobs found: " + ids
+                    + ". Cancel those and submit the work again");
+        }
+        JobTracker.Aggregate aggregate = new JobTracker.Aggregate(type, saved.name(), saved.tasks());
         int offset = 0;
-        for (long jobId : submitted.jobIds()) {
-            int count = array ? Math.min(settings.maxArraySize(), submitted.tasks() - offset) : 1;
+        for (long jobId : ids) {
+            int count = array ? Math.min(settings.maxArraySize(), saved.tasks() - offset) : 1;
             tracker.track(new JobTracker.Tracked(jobId, array, count, offset, logPattern, aggregate));
             offset += count;
         }
-        return new JobHandle(type, submitted.name(), submitted.jobIds(), submitted.tasks(), aggregate.future, client::cancel);
+        return new JobHandle(type, saved.name(), ids, saved.tasks(), aggregate.future, client::cancel, saved.submitKey(),
+                saved.submittedAt());
     }
 
     /** Work not moved to Slurm is never submitted: it belongs to the loop's default backend. */

@@ -19,6 +19,16 @@ public enum WorkType {
         return key;
     }
 
+    /** The work type whose {@link #key()} this is. */
+    public static WorkType fromKey(String key) {
+        for (WorkType t : values()) {
+            if (t.key.equals(key)) {
+                return t;
+            }
+        }
+        throw new ai.ringrift.slurm.rest.SlurmUsageException("'" + key + "' is not training, selfplay or tournament");
+    }
+
     /** The script the wrapper runs, relative to the repo root. */
     public String canonicalScript() {
         return canonicalScript;

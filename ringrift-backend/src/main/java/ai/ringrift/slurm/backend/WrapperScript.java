@@ -8,13 +8,15 @@ import java.util.List;
  * The batch script each job runs: it picks the venv (or container image) for the node's
  * architecture, changes to the repo root on the shared filesystem, and runs the canonical script
  * with its arguments, each quoted so that spaces, quotes, $, backticks, ';' and newlines reach the
- * program unchanged. It holds no token or key.
+ * program unchanged. It holds no token or key. Public so that an operator (or a benchmark) can see
+ * the exact script a job would run.
  */
-final class WrapperScript {
+public final class WrapperScript {
 
     private WrapperScript() {}
 
-    static String render(SlurmSettings s, WorkType type, String jobName, List<String> arguments) {
+    /** The batch script of a job named {@code jobName} of this work type, running the canonical script with {@code arguments}. */
+    public static String render(SlurmSettings s, WorkType type, String jobName, List<String> arguments) {
         StringBuilder b = new StringBuilder();
         b.append("#!/bin/bash\n");
         b.append("# RingRift ").append(type.key()).append(" job ").append(quote(jobName))

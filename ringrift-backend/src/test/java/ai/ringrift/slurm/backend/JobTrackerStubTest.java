@@ -1,5 +1,6 @@
 package ai.ringrift.slurm.backend;
 
+import ai.ringrift.slurm.testing.Recordings;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -10,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.ringrift.slurm.rest.RetryPolicy;
 import ai.ringrift.slurm.rest.SlurmAuthenticationException;
-import ai.ringrift.slurm.rest.SlurmRestClient;
+import ai.ringrift.slurm.rest.SlurmClient;
 import ai.ringrift.slurm.rest.TokenSources;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,12 +32,12 @@ class JobTrackerStubTest {
     static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private SlurmRestClient client;
+    private SlurmClient client;
     private JobTracker tracker;
 
     @BeforeEach
     void setUp() {
-        client = SlurmRestClient.builder().baseUrl(wm.baseUrl()).tokenSource(TokenSources.fixed("t"))
+        client = SlurmClient.builder().baseUrl(wm.baseUrl()).tokenSource(TokenSources.fixed("t"))
                 .retryPolicy(RetryPolicy.none()).checkVersion(false).build();
         tracker = new JobTracker(client, Duration.ofHours(1), Duration.ofHours(1)); // rounds run by hand
     }
@@ -47,10 +48,8 @@ class JobTrackerStubTest {
         client.close();
     }
 
-    private static JsonNode recorded(String name) throws Exception {
-        try (InputStream in = JobTrackerStubTest.class.getResourceAsStream("/slurmrestd/v0.0.40/mappings/" + name + ".json")) {
-            return JSON.readTree(in).path("response");
-        }
+    private static JsonNode recorded(String name) {
+        return Recordings.mapping("v0.0.40", name).path("response");
     }
 
     private void stub(String path, int status, String body) {
@@ -260,7 +259,7 @@ class JobTrackerStubTest {
         JobTracker.Aggregate b = new JobTracker.Aggregate(WorkType.TRAINING, "b", 1);
         tracker.track(new JobTracker.Tracked(77, false, 1, 0, "/nonexistent/%j.out", a));
         tracker.track(new JobTracker.Tracked(78, false, 1, 0, "/nonexistent/%j.out", b));
-        tracker.round();
+        tracker.pollOnce();
         assertThat(a.future).isCompletedExceptionally();
         assertThat(b.future).isCompletedExceptionally();
         assertThatThrownBy(a.future::join).hasCauseInstanceOf(SlurmAuthenticationException.class);

@@ -38,7 +38,7 @@ class PhasedAdoptionRealClusterIT {
         private JobHandle run(WorkType type, TaskSpec task) {
             ran.add(type);
             return new JobHandle(type, "p2p-" + task.label(), List.of(), task.tasks(),
-                    CompletableFuture.completedFuture(new JobOutcome(type, "p2p", List.of())), ids -> { });
+                    CompletableFuture.completedFuture(new JobOutcome(type, "p2p", List.of())), ids -> { }, "p2p", java.time.Instant.now());
         }
 
         @Override public JobHandle runTraining(TaskSpec task) { return run(WorkType.TRAINING, task); }

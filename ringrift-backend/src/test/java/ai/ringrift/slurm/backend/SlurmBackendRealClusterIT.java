@@ -1,5 +1,6 @@
 package ai.ringrift.slurm.backend;
 
+import ai.ringrift.slurm.rest.JobWaitTimeoutException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -105,13 +106,13 @@ class SlurmBackendRealClusterIT {
         assertThat(cancelled.await(Duration.ofMinutes(2)).tasks().get(0).kind()).isEqualTo(OutcomeKind.CANCELLED);
 
         // waiting past a timeout leaves the job running; cancelling at a deadline is asked for explicitly
-        assertThatThrownBy(() -> deadline.await(Duration.ofSeconds(3))).isInstanceOf(DeadlineExceededException.class)
-                .satisfies(e -> assertThat(((DeadlineExceededException) e).cancelled()).isFalse())
+        assertThatThrownBy(() -> deadline.await(Duration.ofSeconds(3))).isInstanceOf(JobWaitTimeoutException.class)
+                .satisfies(e -> assertThat(((JobWaitTimeoutException) e).cancelled()).isFalse())
                 .hasMessageContaining("nothing was cancelled");
         assertThat(backend.client().job(deadline.jobIds().get(0)).orElseThrow().isFinal()).isFalse();
         assertThat(deadline.outcome()).isNotDone();
-        assertThatThrownBy(() -> deadline.awaitOrCancel(Duration.ofMillis(100))).isInstanceOf(DeadlineExceededException.class)
-                .satisfies(e -> assertThat(((DeadlineExceededException) e).cancelled()).isTrue());
+        assertThatThrownBy(() -> deadline.awaitOrCancel(Duration.ofMillis(100))).isInstanceOf(JobWaitTimeoutException.class)
+                .satisfies(e -> assertThat(((JobWaitTimeoutException) e).cancelled()).isTrue());
         assertThat(deadline.outcome().get(2, TimeUnit.MINUTES).tasks().get(0).kind()).isEqualTo(OutcomeKind.CANCELLED);
 
         TaskOutcome timedOut = timeout.await(Duration.ofMinutes(4)).tasks().get(0);

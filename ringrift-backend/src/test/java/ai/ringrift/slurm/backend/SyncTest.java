@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.ringrift.slurm.backend.config.ConfigLoader;
 import ai.ringrift.slurm.backend.config.SlurmSettings;
-import ai.ringrift.slurm.rest.SlurmRestClient;
+import ai.ringrift.slurm.rest.SlurmClient;
 import ai.ringrift.slurm.rest.SlurmUsageException;
 import ai.ringrift.slurm.rest.TokenSources;
 import java.nio.file.Files;
@@ -32,13 +32,13 @@ class SyncTest {
         return ConfigLoader.load(yaml, k -> null).slurm();
     }
 
-    private SlurmRestClient unusedClient() {
-        return SlurmRestClient.builder().baseUrl("http://127.0.0.1:9").tokenSource(TokenSources.fixed("t")).build();
+    private SlurmClient unusedClient() {
+        return SlurmClient.builder().baseUrl("http://127.0.0.1:9").tokenSource(TokenSources.fixed("t")).build();
     }
 
     @Test
     void aWritableSharedRootNeedsNoCopy() throws Exception {
-        try (SlurmRestClient client = unusedClient(); SlurmBackend backend = SlurmBackend.create(settings(dir), client)) {
+        try (SlurmClient client = unusedClient(); SlurmBackend backend = SlurmBackend.create(settings(dir), client)) {
             assertThatCode(backend::syncModels).doesNotThrowAnyException();
             assertThatCode(backend::syncData).doesNotThrowAnyException();
         }
@@ -47,7 +47,7 @@ class SyncTest {
     @Test
     void aMissingSharedRootIsNamedWithTheFix() throws Exception {
         Path missing = dir.resolve("not-mounted");
-        try (SlurmRestClient client = unusedClient(); SlurmBackend backend = SlurmBackend.create(settings(missing), client)) {
+        try (SlurmClient client = unusedClient(); SlurmBackend backend = SlurmBackend.create(settings(missing), client)) {
             assertThatThrownBy(backend::syncModels).isInstanceOf(SlurmUsageException.class)
                     .hasMessageContaining(missing.toString()).hasMessageContaining("mount the shared filesystem");
         }

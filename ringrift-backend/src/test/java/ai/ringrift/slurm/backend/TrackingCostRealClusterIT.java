@@ -85,6 +85,6 @@ class TrackingCostRealClusterIT {
         System.out.printf("TRACKING COST: %d job(s) x %d task(s): %d rounds, %d tracking requests (%.2f a round, at most %d in "
                 + "one), %d bytes (%d a round)%n", jobs, tasks, wire.rounds.size(), total,
                 (double) total / Math.max(1, wire.rounds.size()), max, bytes, bytes / Math.max(1, wire.rounds.size()));
-        assertThat(max).as("requests in the costliest round").isLessThanOrEqualTo(2 + JobTracker.FALLBACK_READS_PER_ROUND);
+        assertThat(max).as("requests in the costliest round").isLessThanOrEqualTo(2 + ai.ringrift.slurm.rest.JobWatcher.FALLBACK_READS_PER_ROUND);
     }
 }

@@ -9,7 +9,7 @@ import ai.ringrift.slurm.client.testing.LocalCluster;
 import ai.ringrift.slurm.rest.JobStateEntry;
 import ai.ringrift.slurm.rest.JobSubmission;
 import ai.ringrift.slurm.rest.SlurmAuthenticationException;
-import ai.ringrift.slurm.rest.SlurmRestClient;
+import ai.ringrift.slurm.rest.SlurmClient;
 import ai.ringrift.slurm.rest.TokenSources;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -84,7 +84,7 @@ class TrackingRealClusterIT {
     @Test
     void aHeterogeneousJobOfAnotherUserDoesNotDisturbTrackingOfMoreThan100Jobs() throws Exception {
         long het = submitHeterogeneousJobAsRoot();
-        SlurmRestClient client = backend.client();
+        SlurmClient client = backend.client();
         List<Long> held = new ArrayList<>();
         try {
             for (int i = 0; i < 101; i++) {
@@ -117,7 +117,7 @@ class TrackingRealClusterIT {
     @Test
     void aFixedTokenThatExpiresDuringAWaitEndsTheWaitAtOnceWithItsMessage() throws Exception {
         String shortLived = cluster.mintToken(cluster.user(), Duration.ofSeconds(15), Clock.systemUTC());
-        try (SlurmRestClient fixed = SlurmRestClient.builder().baseUrl(cluster.restUrl().toString())
+        try (SlurmClient fixed = SlurmClient.builder().baseUrl(cluster.restUrl().toString())
                 .tokenSource(TokenSources.fixed(shortLived)).build();
              SlurmBackend shortBackend = SlurmBackend.create(settings, fixed)) {
             JobHandle job = shortBackend.runTournament(TaskSpec.builder().label("it-token-expires").addArguments("--sleep", "90").build());

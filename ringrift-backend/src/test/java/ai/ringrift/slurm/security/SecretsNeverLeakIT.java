@@ -11,7 +11,7 @@ import ai.ringrift.slurm.client.testing.LocalCluster;
 import ai.ringrift.slurm.rest.JobSubmission;
 import ai.ringrift.slurm.rest.RetryPolicy;
 import ai.ringrift.slurm.rest.SlurmException;
-import ai.ringrift.slurm.rest.SlurmRestClient;
+import ai.ringrift.slurm.rest.SlurmClient;
 import ai.ringrift.slurm.rest.TokenSource;
 import ai.ringrift.slurm.rest.TokenSources;
 import ch.qos.logback.classic.Level;
@@ -109,24 +109,24 @@ class SecretsNeverLeakIT {
         // the error paths
         String fixed = cluster.mintToken(cluster.user(), Duration.ofSeconds(-60), Clock.systemUTC());
         secrets.add(fixed);
-        try (SlurmRestClient stale = SlurmRestClient.builder().baseUrl(cluster.restUrl().toString())
+        try (SlurmClient stale = SlurmClient.builder().baseUrl(cluster.restUrl().toString())
                 .tokenSource(TokenSources.fixed(fixed)).retryPolicy(RetryPolicy.none()).build()) {
             remember(stale);
             catching(() -> stale.jobs(1));
             catching(() -> stale.submit(JobSubmission.builder().name("x").script("#!/bin/bash\n").workingDirectory("/tmp").build()));
         }
-        try (SlurmRestClient client = SlurmRestClient.builder().baseUrl(cluster.restUrl().toString()).tokenSource(minted).build()) {
+        try (SlurmClient client = SlurmClient.builder().baseUrl(cluster.restUrl().toString()).tokenSource(minted).build()) {
             catching(() -> client.submit(JobSubmission.builder().name("x").script("#!/bin/bash\n").partition("nope")
                     .workingDirectory("/tmp").build()));
             catching(() -> client.submit(JobSubmission.builder().name("x").script("#!/bin/bash\n").qos("nope")
                     .workingDirectory("/tmp").build()));
             assertThat(client.jobs(99_999_999L)).isEmpty();
         }
-        try (SlurmRestClient nowhere = SlurmRestClient.builder().baseUrl("http://127.0.0.1:9").tokenSource(minted)
+        try (SlurmClient nowhere = SlurmClient.builder().baseUrl("http://127.0.0.1:9").tokenSource(minted)
                 .retryPolicy(RetryPolicy.none()).build()) {
             catching(nowhere::ping);
         }
-        catching(() -> SlurmRestClient.builder().baseUrl("not a url").tokenSource(minted).build());
+        catching(() -> SlurmClient.builder().baseUrl("not a url").tokenSource(minted).build());
 
         // everything said, by loggers and by exceptions
         for (ILoggingEvent event : captured.list) {

@@ -3,7 +3,7 @@ package ai.ringrift.slurm.testing;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
 import ai.ringrift.slurm.rest.RetryPolicy;
-import ai.ringrift.slurm.rest.SlurmRestClient;
+import ai.ringrift.slurm.rest.SlurmClient;
 import ai.ringrift.slurm.rest.TokenSources;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A stand-in slurmrestd for a service's own tests: WireMock serving answers recorded from the real
- * slurmrestd 24.11 (v0.0.40), with a {@link SlurmRestClient} pointed at it.
+ * slurmrestd 24.11 (v0.0.40), with a {@link SlurmClient} pointed at it.
  *
  * <pre>{@code
  * @RegisterExtension
@@ -54,7 +54,7 @@ public final class SlurmRestStubs implements BeforeAllCallback, AfterAllCallback
             "error-auth-expired-token-jobs", "error-auth-expired-token-slurmdb");
 
     private WireMockServer server;
-    private SlurmRestClient client;
+    private SlurmClient client;
 
     private SlurmRestStubs() {}
 
@@ -72,7 +72,7 @@ public final class SlurmRestStubs implements BeforeAllCallback, AfterAllCallback
     public void beforeAll(ExtensionContext context) {
         server = new WireMockServer(wireMockConfig().dynamicPort());
         server.start();
-        client = SlurmRestClient.builder()
+        client = SlurmClient.builder()
                 .baseUrl(server.baseUrl())
                 .tokenSource(TokenSources.fixed("stub-token"))
                 .retryPolicy(RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(1))
@@ -106,7 +106,7 @@ public final class SlurmRestStubs implements BeforeAllCallback, AfterAllCallback
     }
 
     /** A client for the stubs; shared by the tests of the class. */
-    public SlurmRestClient client() {
+    public SlurmClient client() {
         return client;
     }
 

@@ -1,10 +1,12 @@
 package ai.ringrift.slurm.backend.config;
 
-import ai.ringrift.slurm.rest.SlurmUsageException;
 import java.nio.file.Path;
 
-/** A configuration value that cannot be used; the message names the file, the key and its line. */
-public class ConfigException extends SlurmUsageException {
+/**
+ * A configuration value that cannot be used; the message names the file, the key and its line.
+ * A category of its own: neither the client nor slurmrestd failed, the file must be fixed.
+ */
+public final class ConfigException extends RuntimeException {
 
     private final Path file;
     private final String key;

@@ -33,7 +33,6 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
 
-    private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h)$");
     private static final Pattern SIGNAL = Pattern.compile("^(SIG)?[A-Z0-9]+$");
 
     private static final Set<String> SLURM_KEYS = Set.of("enabled", "work_types", "rest", "account", "qos", "job_dir", "log_dir",
@@ -375,21 +374,11 @@ public final class ConfigLoader {
 
     private Duration duration(JsonNode node, String key, String fallback, String prefix) {
         String text = text(node, key, fallback, prefix);
-        Matcher m = DURATION.matcher(text);
-        if (!m.matches()) {
-            throw fail(prefix + "." + key, "'" + text + "' is not a duration like 500ms, 30s, 10m or 2h");
+        try {
+            return SlurmUnits.duration(text);
+        } catch (IllegalArgumentException e) {
+            throw fail(prefix + "." + key, e.getMessage());
         }
-        long n = Long.parseLong(m.group(1));
-        Duration d = switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        };
-        if (d.isZero()) {
-            throw fail(prefix + "." + key, "must be longer than zero");
-        }
-        return d;
     }
 
     private Path absolutePath(JsonNode node, String key, String fallback) {

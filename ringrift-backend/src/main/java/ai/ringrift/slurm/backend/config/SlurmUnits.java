@@ -4,13 +4,38 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Slurm's ways of writing memory ("64G") and times ("HH:MM:SS", "D-HH:MM:SS"), read strictly. */
+/** Slurm's ways of writing memory ("64G") and times ("HH:MM:SS", "D-HH:MM:SS"), and durations ("30s"), read strictly. */
 public final class SlurmUnits {
 
     private static final Pattern MEMORY = Pattern.compile("^(\\d+)([KMGT])?$");
     private static final Pattern TIME = Pattern.compile("^(?:(\\d+)-)?(\\d{1,2}):(\\d{2}):(\\d{2})$");
 
+    private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)$");
+
     private SlurmUnits() {}
+
+    /**
+     * A duration as the config and the command line write it: "500ms", "30s", "10m", "2h" or "1d",
+     * longer than zero; IllegalArgumentException says what is wrong.
+     */
+    public static Duration duration(String text) {
+        Matcher m = DURATION.matcher(text == null ? "" : text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration like 500ms, 30s, 10m, 2h or 1d");
+        }
+        long n = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+        if (d.isZero()) {
+            throw new IllegalArgumentException("must be longer than zero");
+        }
+        return d;
+    }
 
     /** Megabytes in "64G", "512M", "2T" or "1048576K" (no unit: MB); IllegalArgumentException says what is wrong. */
     public static long memoryMb(String text) {

@@ -1,0 +1,111 @@
+package ai.ringrift.slurm.bench;
+
+import ai.ringrift.slurm.backend.WorkType;
+import ai.ringrift.slurm.backend.WrapperScript;
+import ai.ringrift.slurm.backend.config.ConfigLoader;
+import ai.ringrift.slurm.backend.config.SlurmSettings;
+import ai.ringrift.slurm.rest.JobSubmission;
+import ai.ringrift.slurm.rest.RetryPolicy;
+import ai.ringrift.slurm.rest.SlurmClient;
+import ai.ringrift.slurm.rest.TokenSources;
+import ai.ringrift.slurm.testing.Recordings;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What the JMH benchmark measures, through the SDK's public API only: the client against a
+ * loopback server that answers with what the real slurmrestd answered (a recorded job repeated
+ * into a 1,000-job answer, a recorded submit answer), so the figures are the client's own cost.
+ */
+public final class OverheadProbe implements AutoCloseable {
+
+    private static final String V = "v0.0.40";
+
+    private final HttpServer server;
+    private final SlurmClient client;
+    private final JobSubmission submission;
+    private final SlurmSettings settings;
+
+    private OverheadProbe(HttpServer server, SlurmClient client, JobSubmission submission, SlurmSettings settings) {
+        this.server = server;
+        this.client = client;
+        this.submission = submission;
+        this.settings = settings;
+    }
+
+    public static OverheadProbe create(int jobs) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode answer = Recordings.body(V, "job-get-completed").deepCopy();
+        ArrayNode list = answer.putArray("jobs");
+        for (int i = 0; i < jobs; i++) {
+            ObjectNode job = Recordings.body(V, "job-get-completed").path("jobs").get(0).deepCopy();
+            job.put("job_id", 1000 + i);
+            list.add(job);
+        }
+        byte[] jobsAnswer = json.writeValueAsBytes(answer);
+        byte[] submitAnswer = json.writeValueAsBytes(Recordings.body(V, "job-submit"));
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.createContext("/slurm/" + V + "/job/", exchange -> {
+            byte[] body = exchange.getRequestURI().getPath().endsWith("/submit") ? submitAnswer : jobsAnswer;
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        SlurmClient client = SlurmClient.builder().baseUrl("http://127.0.0.1:" + server.getAddress().getPort())
+                .tokenSource(TokenSources.fixed("probe")).retryPolicy(RetryPolicy.none()).checkVersion(false).build();
+
+        Path yaml = Files.createTempFile("bench", ".yaml");
+        Files.writeString(yaml, """
+                execution_backend: slurm
+                slurm:
+                  rest: {url: "http://127.0.0.1:6820", user: ringrift, jwt_key_file: /k}
+                  partition_training: gpu-train
+                  partition_selfplay: gpu-selfplay
+                  partition_tournament: cpu-eval
+                  shared_root: /shared
+                  venv_activate: /shared/venv/bin/activate
+                """, StandardCharsets.UTF_8);
+        SlurmSettings settings = ConfigLoader.load(yaml, k -> null).slurm();
+        Files.delete(yaml);
+        JobSubmission submission = JobSubmission.builder().name("rr-training-gen7").script("#!/bin/bash\ntrue\n")
+                .partition("gpu-train").account("ringrift").gpusPerNode(1).cpusPerTask(16).memoryPerNodeMb(65536)
+                .timeLimit(Duration.ofHours(8)).workingDirectory("/shared").standardOutput("/shared/logs/%j.out")
+                .putEnvironment("PATH", "/usr/bin:/bin").putEnvironment("RINGRIFT_WORK_TYPE", "training").build();
+        return new OverheadProbe(server, client, submission, settings);
+    }
+
+    /** GET of a 1,000-job answer on loopback: read, parsed and mapped to the SDK's JobInfo; returns the count. */
+    public int readJobs() {
+        return client.jobs(1000).size();
+    }
+
+    /** A submission on loopback: the job description written, the recorded answer read. */
+    public long submitJob() {
+        return client.submit(submission).jobId();
+    }
+
+    public String renderScript() {
+        return WrapperScript.render(settings, WorkType.TRAINING, "rr-training-gen7",
+                List.of("--board", "square8", "--generation", "7", "--name", "it's gen 7"));
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.stop(0);
+    }
+}

@@ -1,0 +1,50 @@
+package ai.ringrift.slurm.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The answers recorded from a real slurmrestd, as this jar ships them: one WireMock mapping per
+ * answer, under {@code slurmrestd/<version>/mappings/<name>.json}. Read them to build answers of
+ * your own from real ones (a recorded job with another id, a list of many jobs).
+ */
+public final class Recordings {
+
+    /** The data parser versions recordings are kept for. */
+    public static final List<String> VERSIONS = List.of("v0.0.40", "v0.0.42", "v0.0.44");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Recordings() {}
+
+    /** The whole WireMock mapping of a recording: {@code request} and {@code response}. */
+    public static JsonNode mapping(String version, String name) {
+        Objects.requireNonNull(version, "version == null");
+        Objects.requireNonNull(name, "name == null");
+        String path = "slurmrestd/" + version + "/mappings/" + name + ".json";
+        try (InputStream in = Recordings.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no recording '" + name + "' for " + version + " (looked for " + path
+                        + "); SlurmRestStubs.recordings() lists the v0.0.40 ones");
+            }
+            return JSON.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("recording " + path + " cannot be read", e);
+        }
+    }
+
+    /** The recorded answer's JSON body. */
+    public static JsonNode body(String version, String name) {
+        return mapping(version, name).path("response").path("jsonBody");
+    }
+
+    /** The recorded answer's HTTP status. */
+    public static int status(String version, String name) {
+        return mapping(version, name).path("response").path("status").asInt();
+    }
+}

@@ -1,0 +1,408 @@
+package ai.ringrift.slurm.testing;
+
+import ai.ringrift.slurm.rest.*;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The fault matrix: what the client sends and what the caller gets, against WireMock stubs built
+ * from answers recorded on the real slurmrestd 24.11. WireMock stands in only for what a real server
+ * will not do on demand: resets, empty replies, slowness, 503s, broken JSON.
+ */
+class SlurmRestClientFaultTest {
+
+    @RegisterExtension
+    static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+    private static final String JOB = "/slurm/v0.0.40/job/42";
+    private static final String SUBMIT = "/slurm/v0.0.40/job/submit";
+    private static final String JOBS = "/slurm/v0.0.40/jobs/";
+    private static final String DB_JOBS = "/slurmdb/v0.0.40/jobs/";
+
+    private VirtualTime time;
+    private SlurmClient client;
+
+    @BeforeEach
+    void setUp() {
+        time = new VirtualTime(Instant.parse("2026-11-29T12:00:00Z"));
+        client = client(RetryPolicy.builder().maxAttempts(4).build(), Duration.ofSeconds(5), TokenSources.fixed("t0k3n"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        client.close();
+        time.shutdown();
+    }
+
+    private SlurmClient client(RetryPolicy policy, Duration readTimeout, TokenSource tokens) {
+        return SlurmClient.builder()
+                .baseUrl(wm.baseUrl())
+                .tokenSource(tokens)
+                .retryPolicy(policy)
+                .readTimeout(readTimeout)
+                .clock(time)
+                .retryScheduler(time.scheduler())
+                .checkVersion(false)
+                .build();
+    }
+
+    private static JobSubmission job(String key) {
+        return JobSubmission.builder().name("fault-test").script("#!/bin/bash\ntrue\n").partition("cpu-eval")
+                .workingDirectory("/tmp").submitKey(key).build();
+    }
+
+    private void stubOnceThen(com.github.tomakehurst.wiremock.client.MappingBuilder first,
+            com.github.tomakehurst.wiremock.client.MappingBuilder then) {
+        wm.stubFor(first.inScenario("s").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("second"));
+        wm.stubFor(then.inScenario("s").whenScenarioStateIs("second"));
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder recorded(String name) {
+        Recorded.Answer a = Recorded.answer(name);
+        return aResponse().withStatus(a.status()).withHeader("Content-Type", "application/json").withBody(a.body());
+    }
+
+    @Test
+    void connectionResetOnARead_isRetriedOnce() {
+        stubOnceThen(get(urlPathEqualTo(JOB)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)),
+                get(urlPathEqualTo(JOB)).willReturn(recorded("job-get-completed")));
+        assertThat(client.jobs(42)).singleElement().satisfies(j -> assertThat(j.state()).isEqualTo(JobState.COMPLETED));
+        wm.verify(2, getRequestedFor(urlPathEqualTo(JOB)));
+        assertThat(time.waits()).hasSize(1);
+    }
+
+    @Test
+    void emptyReply_isRetried() {
+        stubOnceThen(get(urlPathEqualTo(JOB)).willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)),
+                get(urlPathEqualTo(JOB)).willReturn(recorded("job-get-completed")));
+        assertThat(client.jobs(42)).hasSize(1);
+        wm.verify(2, getRequestedFor(urlPathEqualTo(JOB)));
+    }
+
+    @Test
+    void http503ThenOk_isRetriedWithBackoff() {
+        stubOnceThen(get(urlPathEqualTo(JOB)).willReturn(aResponse().withStatus(503).withBody("busy")),
+                get(urlPathEqualTo(JOB)).willReturn(recorded("job-get-completed")));
+        assertThat(client.jobs(42)).hasSize(1);
+        wm.verify(2, getRequestedFor(urlPathEqualTo(JOB)));
+        // first backoff: 250 ms +/- 50 %
+        assertThat(time.waits()).singleElement().satisfies(w -> assertThat(w.toMillis()).isBetween(125L, 375L));
+    }
+
+    @Test
+    void http429_honoursRetryAfter() {
+        stubOnceThen(get(urlPathEqualTo(JOB)).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "7")),
+                get(urlPathEqualTo(JOB)).willReturn(recorded("job-get-completed")));
+        assertThat(client.jobs(42)).hasSize(1);
+        assertThat(time.waits()).containsExactly(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void alwaysUnavailable_stopsAfterMaxAttemptsWithExponentialWaits() {
+        wm.stubFor(get(urlPathEqualTo(JOB)).willReturn(aResponse().withStatus(503)));
+        assertThatThrownBy(() -> client.jobs(42))
+                .isInstanceOfSatisfying(SlurmRejectedException.class, e -> {
+                    assertThat(e.attempts()).isEqualTo(4);
+                    assertThat(e.httpStatus()).hasValue(503);
+                    assertThat(e.getMessage()).contains("after 4 attempts");
+                });
+        wm.verify(4, getRequestedFor(urlPathEqualTo(JOB)));
+        assertThat(time.waits()).hasSize(3);
+        // each wait is drawn around 250, 500, 1000 ms
+        assertThat(time.waits().get(0).toMillis()).isBetween(125L, 375L);
+        assertThat(time.waits().get(1).toMillis()).isBetween(250L, 750L);
+        assertThat(time.waits().get(2).toMillis()).isBetween(500L, 1500L);
+    }
+
+    @Test
+    void totalRetryTimeIsBounded() {
+        client.close();
+        client = client(RetryPolicy.builder().maxAttempts(100).initialBackoff(Duration.ofSeconds(1)).jitter(0.1)
+                .maxElapsed(Duration.ofSeconds(10)).build(), Duration.ofSeconds(5), TokenSources.fixed("t0k3n"));
+        wm.stubFor(get(urlPathEqualTo(JOB)).willReturn(aResponse().withStatus(503)));
+        Instant start = time.instant();
+        assertThatThrownBy(() -> client.jobs(42)).isInstanceOf(SlurmRejectedException.class);
+        assertThat(Duration.between(start, time.instant())).isLessThanOrEqualTo(Duration.ofSeconds(10));
+        int sent = wm.findAll(getRequestedFor(urlPathEqualTo(JOB))).size();
+        assertThat(sent).isBetween(3, 6);
+    }
+
+    @Test
+    void readTimeout_isRetried() {
+        client.close();
+        client = client(RetryPolicy.builder().maxAttempts(3).build(), Duration.ofMillis(300), TokenSources.fixed("t0k3n"));
+        stubOnceThen(get(urlPathEqualTo(JOB)).willReturn(recorded("job-get-completed").withFixedDelay(2000)),
+                get(urlPathEqualTo(JOB)).willReturn(recorded("job-get-completed")));
+        assertThat(client.jobs(42)).hasSize(1);
+        wm.verify(2, getRequestedFor(urlPathEqualTo(JOB)));
+    }
+
+    @Test
+    void malformedJson_failsAtOnceAsUnreadable() {
+        wm.stubFor(get(urlPathEqualTo(JOB)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"jobs\": [ {\"job_id\": 4")));
+        assertThatThrownBy(() -> client.jobs(42)).isInstanceOfSatisfying(SlurmException.class, e -> {
+            assertThat(e).isInstanceOfAny(SlurmResponseException.class, SlurmUnreachableException.class);
+            assertThat(e.getMessage()).contains("GET /slurm/v0.0.40/job/42");
+        });
+    }
+
+    @Test
+    void garbageThatIsNotJson_failsAtOnceAsUnreadable() {
+        wm.stubFor(get(urlPathEqualTo(JOB)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("<html>proxy error</html>")));
+        assertThatThrownBy(() -> client.jobs(42)).isInstanceOfSatisfying(SlurmResponseException.class,
+                e -> assertThat(e.attempts()).isEqualTo(1));
+        wm.verify(1, getRequestedFor(urlPathEqualTo(JOB)));
+    }
+
+    @Test
+    void rejectedToken_fixedSourceFailsOnceAndSaysWhenItExpired() {
+        String expired = Jwts.mint(new byte[32], "ringrift", time.instant().minusSeconds(3600), time.instant().minusSeconds(600));
+        client.close();
+        client = client(RetryPolicy.defaults(), Duration.ofSeconds(5), TokenSources.fixed(expired));
+        wm.stubFor(get(urlPathEqualTo(JOB)).willReturn(recorded("error-auth-expired-token-jobs")));
+        assertThatThrownBy(() -> client.jobs(42))
+                .isInstanceOfSatisfying(SlurmAuthenticationException.class, e -> {
+                    assertThat(e.httpStatus()).hasValue(511);
+                    assertThat(e.hasErrorNumber(1007)).isTrue();
+                    assertThat(e.getMessage()).contains("expired at 2026-11-29T11:50:00Z").contains("a fixed token")
+                            .doesNotContain(expired);
+                });
+        wm.verify(1, getRequestedFor(urlPathEqualTo(JOB)));
+    }
+
+    @Test
+    void rejectedToken_renewableSourceRenewsOnceAndResends() {
+        TokenSource renewing = new TokenSource() {
+            private volatile Token token = Token.of("first-token");
+
+            @Override
+            public Token current() {
+                return token;
+            }
+
+            @Override
+            public Token renew(Token rejected) {
+                token = Token.of("second-token");
+                return token;
+            }
+
+            @Override
+            public String describe() {
+                return "a test source";
+            }
+        };
+        client.close();
+        client = client(RetryPolicy.defaults(), Duration.ofSeconds(5), renewing);
+        wm.stubFor(get(urlPathEqualTo(JOB)).withHeader("X-SLURM-USER-TOKEN", com.github.tomakehurst.wiremock.client.WireMock.equalTo("first-token"))
+                .willReturn(recorded("error-auth-bad-token-jobs")));
+        wm.stubFor(get(urlPathEqualTo(JOB)).withHeader("X-SLURM-USER-TOKEN", com.github.tomakehurst.wiremock.client.WireMock.equalTo("second-token"))
+                .willReturn(recorded("job-get-completed")));
+        assertThat(client.jobs(42)).hasSize(1);
+        wm.verify(2, getRequestedFor(urlPathEqualTo(JOB)));
+    }
+
+    @Test
+    void unknownPartition_failsAtOnceWithTheFix() {
+        wm.stubFor(post(urlPathEqualTo(SUBMIT)).willReturn(recorded("error-submit-unknown-partition")));
+        assertThatThrownBy(() -> client.submit(job("key-unknown-partition")))
+                .isInstanceOfSatisfying(SlurmRejectedException.class, e -> {
+                    assertThat(e.httpStatus()).hasValue(500);
+                    assertThat(e.hasErrorNumber(2000)).isTrue();
+                    assertThat(e.isRetryable()).isFalse();
+                    assertThat(e.attempts()).isEqualTo(1);
+                    assertThat(e.getMessage()).contains("Invalid partition name specified").contains("Fix: use a partition");
+                });
+        wm.verify(1, postRequestedFor(urlPathEqualTo(SUBMIT)));
+        wm.verify(0, getRequestedFor(urlPathEqualTo(JOBS)));
+    }
+
+    @Test
+    void invalidAccount_failsAtOnceWithTheFix() {
+        wm.stubFor(post(urlPathEqualTo(SUBMIT)).willReturn(recorded("error-submit-invalid-account")));
+        assertThatThrownBy(() -> client.submit(job("key-invalid-account")))
+                .isInstanceOfSatisfying(SlurmRejectedException.class, e -> {
+                    assertThat(e.hasErrorNumber(2045)).isTrue();
+                    assertThat(e.getMessage()).contains("Fix: use an account the user is associated with");
+                });
+        wm.verify(1, postRequestedFor(urlPathEqualTo(SUBMIT)));
+    }
+
+    @Test
+    void unknownJob_isEmptyNotAnError() {
+        wm.stubFor(get(urlPathEqualTo("/slurm/v0.0.40/job/999999")).willReturn(recorded("error-get-unknown-job")));
+        assertThat(client.jobs(999999)).isEmpty();
+        wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/999999")));
+    }
+
+    @Test
+    void submitWhoseAnswerIsLost_adoptsTheJobFoundByItsKeyWithoutSendingAgain() {
+        String key = "lost-answer-key-1";
+        wm.stubFor(post(urlPathEqualTo(SUBMIT)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        wm.stubFor(get(urlPathEqualTo(JOBS)).willReturn(aResponse().withStatus(200)
+                .withBody(Recorded.jobListWith("job-get-held", 777, SlurmClient.SUBMIT_KEY_PREFIX + key))));
+        SubmittedJob job = client.submit(job(key));
+        assertThat(job.jobId()).isEqualTo(777);
+        assertThat(job.adopted()).isTrue();
+        wm.verify(1, postRequestedFor(urlPathEqualTo(SUBMIT)));
+        wm.verify(1, getRequestedFor(urlPathEqualTo(JOBS)));
+    }
+
+    @Test
+    void submitWhoseAnswerIsLostAndNoJobExists_isSentAgainOnce() {
+        String key = "lost-answer-key-2";
+        stubOnceThen(post(urlPathEqualTo(SUBMIT)).willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)),
+                post(urlPathEqualTo(SUBMIT)).willReturn(recorded("job-submit")));
+        wm.stubFor(get(urlPathEqualTo(JOBS)).willReturn(aResponse().withStatus(200)
+                .withBody(Recorded.jobListWith("job-get-held", 5, "someone else's job"))));
+        wm.stubFor(get(urlPathEqualTo(DB_JOBS)).willReturn(aResponse().withStatus(200).withBody(Recorded.emptyAccounting())));
+        SubmittedJob job = client.submit(job(key));
+        assertThat(job.adopted()).isFalse();
+        assertThat(job.attempts()).isEqualTo(2);
+        wm.verify(2, postRequestedFor(urlPathEqualTo(SUBMIT)));
+        wm.verify(1, getRequestedFor(urlPathEqualTo(JOBS)));
+        wm.verify(1, getRequestedFor(urlPathEqualTo(DB_JOBS)));
+    }
+
+    @Test
+    void submitWhoseControllerConnectionWasReset_looksForTheJobBeforeSendingAgain() {
+        // seen on the real server while slurmctld restarted: HTTP 500, errno 104 from slurm_submit_batch_job()
+        String key = "reset-mid-rpc-key";
+        wm.stubFor(post(urlPathEqualTo(SUBMIT)).willReturn(aResponse().withStatus(500).withBody(
+                "{\"errors\":[{\"description\":\"Batch job submission failed\",\"error_number\":104,"
+                        + "\"error\":\"Connection reset by peer\",\"source\":\"slurm_submit_batch_job()\"}],\"warnings\":[]}")));
+        wm.stubFor(get(urlPathEqualTo(JOBS)).willReturn(aResponse().withStatus(200)
+                .withBody(Recorded.jobListWith("job-get-held", 4242, SlurmClient.SUBMIT_KEY_PREFIX + key))));
+        SubmittedJob job = client.submit(job(key));
+        assertThat(job.jobId()).isEqualTo(4242);
+        assertThat(job.adopted()).isTrue();
+        wm.verify(1, postRequestedFor(urlPathEqualTo(SUBMIT)));
+    }
+
+    @Test
+    void submitThatCouldNotConnect_isSentAgainWithoutLooking() {
+        // slurmctld down behind slurmrestd: HTTP 502 with Slurm error 1800
+        stubOnceThen(post(urlPathEqualTo(SUBMIT)).willReturn(recorded("error-submit-controller-down")),
+                post(urlPathEqualTo(SUBMIT)).willReturn(recorded("job-submit")));
+        SubmittedJob job = client.submit(job("controller-down-key"));
+        assertThat(job.adopted()).isFalse();
+        wm.verify(2, postRequestedFor(urlPathEqualTo(SUBMIT)));
+        wm.verify(0, getRequestedFor(urlPathEqualTo(JOBS)));
+    }
+
+    @Test
+    void submitTimesOutEveryTime_failsWithTheKeyToLookForWhenTheLookupFailsToo() {
+        client.close();
+        client = client(RetryPolicy.builder().maxAttempts(2).build(), Duration.ofMillis(200), TokenSources.fixed("t0k3n"));
+        wm.stubFor(post(urlPathEqualTo(SUBMIT)).willReturn(recorded("job-submit").withFixedDelay(1000)));
+        wm.stubFor(get(urlPathEqualTo(JOBS)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        assertThatThrownBy(() -> client.submit(job("never-answered-key")))
+                .isInstanceOfSatisfying(SlurmUnreachableException.class, e -> {
+                    assertThat(e.getMessage()).contains("may or may not have created a job")
+                            .contains(SlurmClient.SUBMIT_KEY_PREFIX + "never-answered-key");
+                });
+        // never a second POST while the first one's fate is unknown
+        wm.verify(1, postRequestedFor(urlPathEqualTo(SUBMIT)));
+    }
+
+    @Test
+    void readWhileSlurmctldIsDown_isRetried() {
+        // slurmctld down: HTTP 500 with the unspecified error -1; safe to repeat for a read
+        stubOnceThen(get(urlPathEqualTo(JOB)).willReturn(recorded("error-get-job-controller-down")),
+                get(urlPathEqualTo(JOB)).willReturn(recorded("job-get-completed")));
+        assertThat(client.jobs(42)).hasSize(1);
+        wm.verify(2, getRequestedFor(urlPathEqualTo(JOB)));
+    }
+
+    @Test
+    void accountingReadWhileSlurmdbdIsDown_isRetried() {
+        String path = "/slurmdb/v0.0.40/job/42";
+        stubOnceThen(get(urlPathEqualTo(path)).willReturn(recorded("error-slurmdb-job-slurmdbd-down")),
+                get(urlPathEqualTo(path)).willReturn(recorded("slurmdb-job-completed")));
+        assertThat(client.accountingJobs(42)).singleElement()
+                .satisfies(j -> assertThat(j.source()).isEqualTo(JobInfo.Source.ACCOUNTING));
+        wm.verify(2, getRequestedFor(urlPathEqualTo(path)));
+    }
+
+    @Test
+    void slurmdbdRefusingTheToken_isAnAuthenticationErrorNotARetry() {
+        String path = "/slurmdb/v0.0.40/job/42";
+        wm.stubFor(get(urlPathEqualTo(path)).willReturn(recorded("error-auth-expired-token-slurmdb")));
+        assertThatThrownBy(() -> client.accountingJobs(42)).isInstanceOfSatisfying(SlurmAuthenticationException.class, e -> {
+            assertThat(e.httpStatus()).hasValue(502);
+            assertThat(e.hasErrorNumber(7000)).isTrue();
+        });
+        wm.verify(1, getRequestedFor(urlPathEqualTo(path)));
+    }
+
+    @Test
+    void invalidQos_failsAtOnceWithTheFix() {
+        wm.stubFor(post(urlPathEqualTo(SUBMIT)).willReturn(recorded("error-submit-invalid-qos")));
+        assertThatThrownBy(() -> client.submit(job("key-invalid-qos")))
+                .isInstanceOfSatisfying(SlurmRejectedException.class, e -> {
+                    assertThat(e.hasErrorNumber(2066)).isTrue();
+                    assertThat(e.getMessage()).contains("Fix: use a qos");
+                });
+        wm.verify(1, postRequestedFor(urlPathEqualTo(SUBMIT)));
+    }
+
+    @Test
+    void jobStatesReadTheRealShapeOfArrayTasks() {
+        wm.stubFor(get(urlPathEqualTo("/slurm/v0.0.40/jobs/state/")).willReturn(recorded("jobs-state-array-held")));
+        List<JobStateEntry> states = client.jobStates();
+        assertThat(states).hasSize(4).allSatisfy(s -> {
+            assertThat(s.isArrayTask()).isTrue();
+            assertThat(s.state()).isEqualTo(JobState.PENDING);
+        });
+        assertThat(states).extracting(JobStateEntry::arrayTaskId).containsExactly(0, 1, 2, 3);
+        assertThat(states.get(0).id()).isEqualTo(states.get(0).jobId() + "_0");
+    }
+
+    @Test
+    void cancelManyJobsIsOneRequest() {
+        wm.stubFor(delete(urlPathEqualTo(JOBS)).willReturn(aResponse().withStatus(200).withBody("{\"status\":[],\"errors\":[],\"warnings\":[]}")));
+        client.cancel(List.of(1L, 2L, 3L));
+        wm.verify(1, deleteRequestedFor(urlPathEqualTo(JOBS)));
+    }
+
+    @Test
+    void serverWithoutV0040_failsTheVersionCheckWithTheReleasesThatServeIt() {
+        client.close();
+        client = SlurmClient.builder().baseUrl(wm.baseUrl()).tokenSource(TokenSources.fixed("t0k3n"))
+                .clock(time).retryScheduler(time.scheduler()).build();
+        wm.stubFor(get(urlPathEqualTo("/slurm/v0.0.40/ping/")).willReturn(aResponse().withStatus(404)
+                .withBody("Unable find requested URL. Please view /openapi/v3 for API reference.")));
+        assertThatThrownBy(() -> client.jobs(42)).isInstanceOfSatisfying(SlurmVersionException.class,
+                e -> assertThat(e.getMessage()).contains("/slurm/v0.0.40").contains("23.11, 24.05 and 24.11"));
+        wm.verify(0, getRequestedFor(urlPathEqualTo(JOB)));
+    }
+
+    @Test
+    void warningsInSuccessfulAnswersDoNotFailTheCall() {
+        wm.stubFor(get(urlPathEqualTo(JOB)).willReturn(aResponse().withStatus(200).withBody(
+                Recorded.answer("job-get-completed").body().replace("\"warnings\":[]",
+                        "\"warnings\":[{\"description\":\"a warning from the server\",\"source\":\"test\"}]"))));
+        assertThat(client.jobs(42)).hasSize(1);
+    }
+}

@@ -1,0 +1,68 @@
+package ai.ringrift.slurm.rest;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One slurmrestd data parser version, below the version-neutral {@link SlurmClient}: that
+ * version's generated calls, the mapping of its answers to the public types, and its fixes. Each
+ * method sends exactly one request and does not retry (the client retries). Everything an
+ * adapter returns has one meaning across versions.
+ */
+interface ApiAdapter {
+
+    /** The data parser version, such as {@code v0.0.40}. */
+    String version();
+
+    /** slurmctld's ping (one request); a 404 means the version is not served. */
+    ServerInfo ping();
+
+    /** A cheap slurmdbd read (TRES) that confirms slurmdbd serves this version. */
+    void pingDatabase();
+
+    /** slurmctld's records of a job (one per task for an array); empty when slurmctld does not have it. */
+    List<JobInfo> jobs(long jobId);
+
+    /** slurmdbd's records of these jobs (an array id brings every task), in one request. */
+    List<JobInfo> accountingJobs(List<Long> jobIds);
+
+    /** slurmdbd's records of jobs with this name submitted in the last {@code window}. */
+    List<JobInfo> accountingJobsNamed(String name, Duration window);
+
+    /** The light state rows of these jobs (all of slurmctld's when empty); rows without a job id go to {@code odd}. */
+    List<JobStateEntry> jobStates(List<Long> jobIds, Consumer<String> odd);
+
+    List<Association> associations(String user);
+
+    List<PartitionInfo> partitions();
+
+    List<NodeInfo> nodes();
+
+    /** Posts one submission with {@code comment} as the job's comment (never retried blindly: see the client). */
+    Submitted submit(JobSubmission submission, String comment);
+
+    /** Ids of the jobs slurmctld holds whose comment is exactly {@code comment}. */
+    List<Long> liveJobsWithComment(String comment);
+
+    /** Ids of the jobs slurmdbd recorded in the last {@code window} whose comment is exactly {@code comment}. */
+    List<Long> accountingJobsWithComment(String comment, Duration window);
+
+    /** Cancels one job; one that is unknown or has already ended is left as it is. */
+    void cancel(long jobId);
+
+    /** Cancels these jobs in one request. */
+    void cancel(List<Long> jobIds);
+
+    /** What the server said to a submission it accepted. */
+    record Submitted(long jobId, List<String> warnings) {
+        public Submitted {
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    /** Slurm's relative time for a window back from now: "now-600seconds" (slurmdbd answers 422 to epoch seconds). */
+    static String since(Duration window) {
+        return "now-" + Math.max(1, window.getSeconds()) + "seconds";
+    }
+}

@@ -1,0 +1,417 @@
+package ai.ringrift.slurm.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.ConnectionPool;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import retrofit2.Retrofit;
+import retrofit2.converter.jackson.JacksonConverterFactory;
+import retrofit2.converter.scalars.ScalarsConverterFactory;
+
+/**
+ * The {@link SlurmClient}: HTTP, authentication, the one retry of the client, the version check and
+ * the submit state machine, all version-neutral; what a call sends and how its answer is read is
+ * the {@link ApiAdapter}'s.
+ */
+final class DefaultSlurmClient implements SlurmClient {
+
+    static final List<String> SUPPORTED_VERSIONS = List.of(V0040Adapter.VERSION);
+
+    private static final Logger log = LoggerFactory.getLogger(DefaultSlurmClient.class);
+    /** How far back slurmdbd is searched for a submit key, before the submission began. */
+    private static final Duration LOOKUP_SLACK = Duration.ofMinutes(5);
+
+    private final HttpUrl baseUrl;
+    private final OkHttpClient http;
+    private final ApiAdapter api;
+    private final Retrier retrier;
+    private final Clock clock;
+    private final ScheduledExecutorService ownScheduler;
+    private final ExecutorService workers;
+    private final TokenSource tokens;
+    private final SlurmMetrics metrics;
+    private final AtomicBoolean versionChecked = new AtomicBoolean();
+    /** /jobs/state/ ids already warned about: each odd row is logged once, not every round. */
+    private final Set<String> oddRows = ConcurrentHashMap.newKeySet();
+    private final boolean checkVersion;
+
+    DefaultSlurmClient(SlurmClient.Builder b, HttpUrl baseUrl) {
+        this.baseUrl = baseUrl;
+        this.clock = b.clock;
+        this.checkVersion = b.checkVersion;
+        this.tokens = b.tokens;
+        this.metrics = b.metrics;
+        ObjectMapper json = objectMapper();
+        OkHttpClient.Builder http = new OkHttpClient.Builder()
+                .connectTimeout(b.connectTimeout)
+                .readTimeout(b.readTimeout)
+                .writeTimeout(b.readTimeout)
+                .callTimeout(b.callTimeout)
+                .connectionPool(new ConnectionPool(b.maxIdleConnections, b.keepAlive.toMillis(), TimeUnit.MILLISECONDS))
+                // OkHttp would otherwise resend a POST on a broken pooled connection by itself, and a
+                // job could be submitted twice; every retry goes through Retrier and the submit-key check.
+                .retryOnConnectionFailure(false)
+                .addInterceptor(new AuthInterceptor(b.tokens, b.userName))
+                // the network interceptor sees each request that goes on the wire, retries included
+                .addNetworkInterceptor(new MetricsInterceptor(b.metrics));
+        if (b.caFile != null) {
+            if (baseUrl.isHttps()) {
+                TlsTrust.trustOnly(http, b.caFile);
+            } else {
+                log.warn("a CA file is set but the URL {} is not https; the CA file is not used", baseUrl);
+            }
+        }
+        this.http = http.build();
+        Retrofit retrofit = new Retrofit.Builder()
+                .baseUrl(baseUrl)
+                .client(this.http)
+                .addConverterFactory(ScalarsConverterFactory.create())
+                .addConverterFactory(JacksonConverterFactory.create(json))
+                .build();
+        String version = "auto".equals(b.apiVersion) ? SUPPORTED_VERSIONS.get(SUPPORTED_VERSIONS.size() - 1) : b.apiVersion;
+        this.api = adapter(version, retrofit, new Exchanges(json, b.tokens, b.clock, version));
+        ScheduledExecutorService scheduler = b.retryScheduler;
+        if (scheduler == null) {
+            scheduler = Executors.newScheduledThreadPool(1, daemon("slurm-rest-retry"));
+            this.ownScheduler = scheduler;
+        } else {
+            this.ownScheduler = null;
+        }
+        this.workers = Executors.newCachedThreadPool(daemon("slurm-rest-attempt"));
+        this.retrier = new Retrier(b.retryPolicy, b.clock, scheduler, workers, b.metrics);
+    }
+
+    private static ApiAdapter adapter(String version, Retrofit retrofit, Exchanges exchanges) {
+        return switch (version) {
+            case V0040Adapter.VERSION -> new V0040Adapter(retrofit, exchanges);
+            default -> throw new SlurmUsageException("API version '" + version + "' is not one this client speaks; use one of "
+                    + SUPPORTED_VERSIONS);
+        };
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** The JSON mapper of every version: lenient on fields a newer server adds, no empty lists when writing. */
+    static ObjectMapper objectMapper() {
+        return new ObjectMapper()
+                .findAndRegisterModules()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .setSerializationInclusion(JsonInclude.Include.NON_EMPTY);
+    }
+
+    @Override
+    public URI baseUrl() {
+        return baseUrl.uri();
+    }
+
+    @Override
+    public String apiVersion() {
+        ensureVersion();
+        return api.version();
+    }
+
+    @Override
+    public Optional<Instant> tokenExpiry() {
+        return tokens.current().expiresAt();
+    }
+
+    @Override
+    public boolean tokensRenewable() {
+        return tokens.renewable();
+    }
+
+    @Override
+    public SlurmMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public String tokenSourceDescription() {
+        return tokens.describe();
+    }
+
+    // ------------------------------------------------------------------ version
+
+    @Override
+    public ServerInfo checkVersion() {
+        ServerInfo info;
+        try {
+            info = retrier.call("ping", api::ping);
+        } catch (SlurmRejectedException e) {
+            if (e.httpStatus().orElse(0) == 404) {
+                throw versionMissing("/slurm/" + api.version(), "slurmctld", "");
+            }
+            throw e;
+        }
+        try {
+            retrier.call("list TRES", () -> {
+                api.pingDatabase();
+                return null;
+            });
+        } catch (SlurmRejectedException e) {
+            if (e.httpStatus().orElse(0) == 404) {
+                throw versionMissing("/slurmdb/" + api.version(), "slurmdbd", info.slurmRelease());
+            }
+            throw e;
+        }
+        versionChecked.set(true);
+        log.info("slurmrestd at {} serves {} (Slurm {}, cluster {})", baseUrl, api.version(), info.slurmRelease(),
+                info.cluster());
+        return info;
+    }
+
+    private SlurmVersionException versionMissing(String prefix, String plugin, String release) {
+        String message = "slurmrestd at " + baseUrl + (release.isEmpty() ? "" : " (Slurm " + release + ")")
+                + " does not serve " + prefix + ": this client speaks data parser " + String.join(", ", SUPPORTED_VERSIONS)
+                + "; v0.0.40 is served by Slurm 23.11, 24.05 and 24.11 (Slurm 25.11 and later do not). Run slurmrestd of one "
+                + "of those releases with -s openapi/slurmctld,openapi/slurmdbd (" + plugin + " answers " + prefix + ")";
+        return new SlurmVersionException(message, release, List.of(), SUPPORTED_VERSIONS);
+    }
+
+    private void ensureVersion() {
+        if (checkVersion && !versionChecked.get()) {
+            synchronized (versionChecked) {
+                if (!versionChecked.get()) {
+                    checkVersion();
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    @Override
+    public ServerInfo ping() {
+        ensureVersion();
+        return retrier.call("ping", api::ping);
+    }
+
+    @Override
+    public List<JobInfo> jobs(long jobId) {
+        ensureVersion();
+        return retrier.call("get job " + jobId, () -> api.jobs(jobId));
+    }
+
+    @Override
+    public List<JobInfo> accountingJobs(Collection<Long> jobIds) {
+        if (jobIds.isEmpty()) {
+            return List.of();
+        }
+        ensureVersion();
+        List<Long> ids = List.copyOf(jobIds);
+        return retrier.call(ids.size() == 1 ? "get accounting job " + ids.get(0) : "get accounting jobs",
+                () -> api.accountingJobs(ids));
+    }
+
+    @Override
+    public List<JobInfo> accountingJobsNamed(String name, Instant since) {
+        Objects.requireNonNull(name, "name == null");
+        ensureVersion();
+        return retrier.call("find accounting jobs named " + name, () -> api.accountingJobsNamed(name, ago(since)));
+    }
+
+    @Override
+    public List<JobStateEntry> jobStates(Collection<Long> jobIds) {
+        ensureVersion();
+        List<Long> ids = List.copyOf(jobIds);
+        return retrier.call("get job states", () -> api.jobStates(ids, odd -> {
+            if (oddRows.size() < 10_000 && oddRows.add(odd)) {
+                log.warn("slurmrestd sent a /jobs/state/ row whose job_id '{}' names no job; left out (logged once)", odd);
+            }
+        }));
+    }
+
+    @Override
+    public List<Association> associations(String user) {
+        Objects.requireNonNull(user, "user == null");
+        ensureVersion();
+        return retrier.call("list associations of " + user, () -> api.associations(user));
+    }
+
+    @Override
+    public List<PartitionInfo> partitions() {
+        ensureVersion();
+        return retrier.call("list partitions", api::partitions);
+    }
+
+    @Override
+    public List<NodeInfo> nodes() {
+        ensureVersion();
+        return retrier.call("list nodes", api::nodes);
+    }
+
+    // ------------------------------------------------------------------ submit
+
+    @Override
+    public CompletableFuture<SubmittedJob> submitAsync(JobSubmission submission) {
+        Objects.requireNonNull(submission, "submission == null");
+        ensureVersion();
+        String key = submission.submitKey().orElseGet(() -> UUID.randomUUID().toString());
+        String marker = SUBMIT_KEY_PREFIX + key;
+        Instant started = clock.instant();
+        AtomicBoolean uncertain = new AtomicBoolean();
+        AtomicInteger posts = new AtomicInteger();
+        String operation = "submit job '" + submission.name() + "'";
+
+        CompletableFuture<SubmittedJob> attempts = retrier.run(operation, () -> {
+            if (uncertain.get()) {
+                Optional<Long> found = lookUp(marker, started);
+                if (found.isPresent()) {
+                    log.warn("{}: the answer to an earlier attempt was lost, but slurmctld has job {} with its submit key {}; "
+                            + "adopting it instead of submitting again", operation, found.get(), key);
+                    metrics.submission("adopted");
+                    return new SubmittedJob(found.get(), key, true, posts.get(), List.of());
+                }
+            }
+            posts.incrementAndGet();
+            try {
+                ApiAdapter.Submitted answer = api.submit(submission, marker);
+                log.debug("{}: job {} (submit key {})", operation, answer.jobId(), key);
+                metrics.submission("created");
+                return new SubmittedJob(answer.jobId(), key, false, posts.get(), answer.warnings());
+            } catch (SlurmUnreachableException e) {
+                if (e.mayHaveReachedServer()) {
+                    uncertain.set(true);
+                }
+                throw e;
+            } catch (SlurmResponseException e) {
+                uncertain.set(true);
+                throw e;
+            } catch (SlurmRejectedException e) {
+                if (e.errors().isEmpty() && e.httpStatus().orElse(0) >= 502) {
+                    uncertain.set(true); // a proxy's 502/504: slurmrestd may have acted
+                } else if (e.isRetryable() && !e.hasErrorNumber(1800)) {
+                    // the connection to slurmctld broke mid-RPC (reset, receive error, timeout): the job
+                    // may exist. Only a failure to connect at all (1800) is known to have created nothing.
+                    uncertain.set(true);
+                }
+                throw e;
+            }
+        });
+
+        return attempts.handle((job, failure) -> {
+            if (failure == null) {
+                return CompletableFuture.completedFuture(job);
+            }
+            Throwable cause = Retrier.unwrap(failure);
+            if (!uncertain.get()) {
+                metrics.submission("failed");
+                return CompletableFuture.<SubmittedJob>failedFuture(cause);
+            }
+            // the last attempt may have created the job: look once more before giving up
+            // (composed, never joined: this may run on a retry thread)
+            return retrier.run("find job by submit key", () -> lookUp(marker, started))
+                    .handle((found, lookupFailure) -> {
+                        if (lookupFailure == null && found.isPresent()) {
+                            log.warn("{}: adopting job {} found by submit key {} after the last attempt failed ({})",
+                                    operation, found.get(), key, cause.getMessage());
+                            metrics.submission("adopted");
+                            return new SubmittedJob(found.get(), key, true, posts.get(), List.of());
+                        }
+                        metrics.submission("failed");
+                        if (lookupFailure == null) {
+                            throw new CompletionException(cause);
+                        }
+                        SlurmException unknown = new SlurmUnreachableException(operation + " may or may "
+                                + "not have created a job: the submission failed (" + cause.getMessage() + ") and looking "
+                                + "for its submit key failed too (" + Retrier.unwrap(lookupFailure).getMessage()
+                                + "). Before submitting again, look for a job whose comment is '" + marker + "'", true, cause)
+                                .withAttempts(posts.get());
+                        throw new CompletionException(unknown);
+                    });
+        }).thenCompose(f -> f);
+    }
+
+    @Override
+    public Optional<Long> findBySubmitKey(String submitKey, Instant since) {
+        Objects.requireNonNull(submitKey, "submitKey == null");
+        Objects.requireNonNull(since, "since == null");
+        ensureVersion();
+        String marker = submitKey.startsWith(SUBMIT_KEY_PREFIX) ? submitKey : SUBMIT_KEY_PREFIX + submitKey;
+        return retrier.call("find job by submit key", () -> lookUp(marker, since));
+    }
+
+    /** The id of the job carrying this submit-key comment, from slurmctld, else from slurmdbd. */
+    private Optional<Long> lookUp(String marker, Instant since) {
+        List<Long> live = api.liveJobsWithComment(marker);
+        if (!live.isEmpty()) {
+            return Optional.of(live.get(0));
+        }
+        // it may have run and left slurmctld already
+        List<Long> recorded = api.accountingJobsWithComment(marker, ago(since.minus(LOOKUP_SLACK)));
+        return recorded.isEmpty() ? Optional.empty() : Optional.of(recorded.get(0));
+    }
+
+    private Duration ago(Instant past) {
+        Duration d = Duration.between(past, clock.instant());
+        return d.isNegative() ? Duration.ofSeconds(1) : d;
+    }
+
+    // ------------------------------------------------------------------ cancel
+
+    @Override
+    public void cancel(long jobId) {
+        ensureVersion();
+        retrier.call("cancel job " + jobId, () -> {
+            api.cancel(jobId);
+            return null;
+        });
+    }
+
+    @Override
+    public void cancel(Collection<Long> jobIds) {
+        if (jobIds.isEmpty()) {
+            return;
+        }
+        ensureVersion();
+        List<Long> ids = List.copyOf(jobIds);
+        retrier.call("cancel " + ids.size() + " jobs", () -> {
+            api.cancel(ids);
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        if (ownScheduler != null) {
+            ownScheduler.shutdownNow();
+        }
+        workers.shutdown();
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+
+    @Override
+    public String toString() {
+        return "SlurmClient[" + baseUrl + ", " + api.version() + "]";
+    }
+}

@@ -1,0 +1,237 @@
+package ai.ringrift.slurm.rest;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import okhttp3.HttpUrl;
+
+/**
+ * A client for slurmrestd that callers use without touching HTTP: JWT authentication, retries that
+ * never submit a job twice, and errors by category that say what to fix. It knows no API version
+ * in its types: below it, one adapter per slurmrestd data parser version does the talking.
+ * Thread-safe; share one per service. Made with {@link #builder()}; an interface, so a service's
+ * own tests can fake it.
+ */
+public interface SlurmClient extends AutoCloseable {
+
+    /** Prefix of the job comment that carries the submit key; a job found with it is adopted, not resubmitted. */
+    String SUBMIT_KEY_PREFIX = "ringrift-submit-key=";
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** slurmrestd's URL. */
+    URI baseUrl();
+
+    /**
+     * The data parser version in use, such as {@code v0.0.40}; confirms on first use that the
+     * server serves it (one ping and one slurmdbd read, once per client).
+     */
+    String apiVersion();
+
+    /** When the token now in use expires, if that can be read from it. */
+    Optional<Instant> tokenExpiry();
+
+    /** Whether the token source can get a fresh token when one is refused (a key or a rotated file can; a fixed token cannot). */
+    boolean tokensRenewable();
+
+    /** Where the client's tokens come from (never the token itself). */
+    String tokenSourceDescription();
+
+    /** Where this client reports what it does. */
+    SlurmMetrics metrics();
+
+    /**
+     * Confirms that the server serves the API version this client uses, with slurmctld and
+     * slurmdbd. Runs once, before the first call, unless the builder turned it off.
+     */
+    ServerInfo checkVersion();
+
+    /** Pings slurmctld through slurmrestd. */
+    ServerInfo ping();
+
+    /**
+     * Every record slurmctld has for {@code jobId}: one for a plain job, one per task for an array.
+     * Empty when slurmctld no longer has the job (it may have finished and left: see {@link #accountingJobs}).
+     */
+    List<JobInfo> jobs(long jobId);
+
+    /** The job as slurmctld has it, if it still does. */
+    default Optional<JobInfo> job(long jobId) {
+        return jobs(jobId).stream().filter(j -> j.jobId() == jobId).findFirst();
+    }
+
+    /** What slurmdbd recorded for {@code jobId} (for an array id: every task). Empty when it has nothing yet. */
+    default List<JobInfo> accountingJobs(long jobId) {
+        return accountingJobs(List.of(jobId));
+    }
+
+    /**
+     * What slurmdbd recorded for these jobs (for an array id: every task), in ONE request, whatever
+     * their number. Jobs slurmdbd has nothing for yet are simply absent.
+     */
+    List<JobInfo> accountingJobs(Collection<Long> jobIds);
+
+    /**
+     * What slurmdbd recorded for jobs with this name submitted since {@code since} (one record per job,
+     * per array task). Handy to check that a piece of work ran exactly once.
+     */
+    List<JobInfo> accountingJobsNamed(String name, Instant since);
+
+    /** The light state of every job slurmctld has: one request, ids and states only. */
+    default List<JobStateEntry> jobStates() {
+        return jobStates(List.of());
+    }
+
+    /**
+     * The light state of these jobs (all of slurmctld's when empty): one request. Jobs that have left
+     * slurmctld are simply absent.
+     */
+    List<JobStateEntry> jobStates(Collection<Long> jobIds);
+
+    /** The user's associations in slurmdbd: which accounts (and qos) the user may submit with. */
+    List<Association> associations(String user);
+
+    List<PartitionInfo> partitions();
+
+    List<NodeInfo> nodes();
+
+    /** Submits a batch job; blocks until slurmctld accepted it or the submission failed for good. */
+    default SubmittedJob submit(JobSubmission submission) {
+        return Retrier.join(submitAsync(submission));
+    }
+
+    /**
+     * Submits a batch job. The job carries a unique submit key in its comment; when an attempt fails
+     * after the request may have reached the server, the client looks for a job with that key before
+     * it sends the request again, and adopts it if it exists. A job is never submitted twice.
+     */
+    CompletableFuture<SubmittedJob> submitAsync(JobSubmission submission);
+
+    /**
+     * The job submitted with this submit key since {@code since}, from slurmctld, else from slurmdbd:
+     * how a restarted service finds a job whose id it did not get to persist.
+     */
+    Optional<Long> findBySubmitKey(String submitKey, Instant since);
+
+    /** Cancels one job (for an array id: the whole array). A job that has already ended is left as it is. */
+    void cancel(long jobId);
+
+    /** Cancels these jobs in one request. */
+    void cancel(Collection<Long> jobIds);
+
+    /** A waiter for jobs of this client to reach a final state: one request per round for all of them. */
+    default JobWaiter waiter() {
+        return JobWaiter.builder(this).build();
+    }
+
+    @Override
+    void close();
+
+    /** Builds a {@link SlurmClient}; every setting has a default but the URL and the token source. */
+    final class Builder {
+        String baseUrl;
+        Duration connectTimeout = Duration.ofSeconds(10);
+        Duration readTimeout = Duration.ofSeconds(60);
+        Duration callTimeout = Duration.ofSeconds(90);
+        int maxIdleConnections = 8;
+        Duration keepAlive = Duration.ofMinutes(5);
+        Path caFile;
+        String userName;
+        TokenSource tokens;
+        RetryPolicy retryPolicy = RetryPolicy.defaults();
+        Clock clock = Clock.systemUTC();
+        ScheduledExecutorService retryScheduler;
+        boolean checkVersion = true;
+        SlurmMetrics metrics = SlurmMetrics.NONE;
+        String apiVersion = "auto";
+
+        Builder() {}
+
+        /** slurmrestd's URL, e.g. {@code http://127.0.0.1:6820}. */
+        public Builder baseUrl(String url) { this.baseUrl = url; return this; }
+        public Builder connectTimeout(Duration d) { this.connectTimeout = positive(d, "connectTimeout"); return this; }
+        /** How long to wait for an answer once the request is sent (default 60 s). */
+        public Builder readTimeout(Duration d) { this.readTimeout = positive(d, "readTimeout"); return this; }
+        /** The whole of one request, connecting and reading included (default 90 s). */
+        public Builder callTimeout(Duration d) { this.callTimeout = positive(d, "callTimeout"); return this; }
+        public Builder connectionPool(int maxIdleConnections, Duration keepAlive) {
+            if (maxIdleConnections < 1) {
+                throw new SlurmUsageException("the connection pool needs at least 1 idle connection, not " + maxIdleConnections);
+            }
+            this.maxIdleConnections = maxIdleConnections;
+            this.keepAlive = positive(keepAlive, "keepAlive");
+            return this;
+        }
+        /** A PEM file of CA certificates to trust for https URLs, instead of the JVM's. */
+        public Builder trustedCaFile(Path caFile) { this.caFile = caFile; return this; }
+        /** Sent as X-SLURM-USER-NAME, for a token whose user may act for others. */
+        public Builder userName(String userName) { this.userName = userName == null || userName.isBlank() ? null : userName; return this; }
+        public Builder tokenSource(TokenSource tokens) { this.tokens = tokens; return this; }
+        public Builder retryPolicy(RetryPolicy policy) { this.retryPolicy = Objects.requireNonNull(policy, "retryPolicy == null"); return this; }
+        public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock, "clock == null"); return this; }
+        /** Where retry waits are scheduled (default: a small daemon pool the client owns). */
+        public Builder retryScheduler(ScheduledExecutorService scheduler) { this.retryScheduler = scheduler; return this; }
+        /** Whether the first call confirms that the server serves the API version (default true). */
+        public Builder checkVersion(boolean check) { this.checkVersion = check; return this; }
+        /** Where to report requests, retries and submissions (default {@link SlurmMetrics#NONE}). */
+        public Builder metrics(SlurmMetrics metrics) { this.metrics = Objects.requireNonNull(metrics, "metrics == null"); return this; }
+
+        /**
+         * The data parser version to speak: {@code auto} (default: the newest this client speaks that
+         * the server serves) or one of {@link #supportedApiVersions()} to pin it.
+         */
+        public Builder apiVersion(String version) {
+            String v = version == null ? "auto" : version.trim();
+            if (!v.equals("auto") && !supportedApiVersions().contains(v)) {
+                throw new SlurmUsageException("API version '" + version + "' is not one this client speaks; use auto or one of "
+                        + supportedApiVersions());
+            }
+            this.apiVersion = v;
+            return this;
+        }
+
+        /** The data parser versions this client speaks, oldest first. */
+        public static List<String> supportedApiVersions() {
+            return DefaultSlurmClient.SUPPORTED_VERSIONS;
+        }
+
+        public SlurmClient build() {
+            if (baseUrl == null || baseUrl.isBlank()) {
+                throw new SlurmUsageException("no slurmrestd URL given; set it like http://HOST:6820");
+            }
+            HttpUrl url = HttpUrl.parse(baseUrl.trim());
+            if (url == null) {
+                throw new SlurmUsageException("the slurmrestd URL '" + baseUrl + "' is not an http:// or https:// URL; "
+                        + "write it like http://HOST:6820");
+            }
+            if (!url.encodedPath().endsWith("/")) {
+                url = url.newBuilder().addPathSegment("").build();
+            }
+            if (tokens == null) {
+                throw new SlurmUsageException("no token source given: use TokenSources.fixed, environment, file or jwtKey");
+            }
+            if (caFile != null && !Files.isReadable(caFile)) {
+                throw new SlurmUsageException("the CA file " + caFile + " does not exist or cannot be read");
+            }
+            return new DefaultSlurmClient(this, url);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new SlurmUsageException(name + " must be a positive duration, not " + d);
+            }
+            return d;
+        }
+    }
+}

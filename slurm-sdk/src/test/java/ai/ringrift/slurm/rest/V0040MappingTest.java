@@ -1,0 +1,81 @@
+package ai.ringrift.slurm.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class V0040MappingTest {
+
+    @Test
+    void aSubmissionBecomesTheV0040JobDescription() {
+        JobSubmission s = JobSubmission.builder().name("rr-training-gen7").script("#!/bin/bash\ntrue\n")
+                .partition("h100").account("ringrift").qos("high").gpusPerNode(2).cpusPerTask(16)
+                .memoryPerNodeMb(64 * 1024).timeLimit(Duration.ofMinutes(90).plusSeconds(1)).workingDirectory("/shared/r")
+                .standardOutput("/shared/logs/x-%j.out").requeue(true).warningSignal("SIGUSR1", 300)
+                .putEnvironment("A", "1").array("0-9%2").build();
+        JsonNode json = DefaultSlurmClient.objectMapper().valueToTree(V0040Mapping.toRequest(s, "ringrift-submit-key=k"));
+        JsonNode job = json.path("job");
+        assertThat(json.path("script").asText()).startsWith("#!/bin/bash");
+        assertThat(job.path("tres_per_node").asText()).isEqualTo("gres/gpu:2");
+        assertThat(job.path("time_limit").path("number").asLong()).isEqualTo(91); // minutes, rounded up
+        assertThat(job.path("time_limit").path("set").asBoolean()).isTrue();
+        assertThat(job.path("memory_per_node").path("number").asLong()).isEqualTo(65536);
+        assertThat(job.path("cpus_per_task").asInt()).isEqualTo(16);
+        assertThat(job.path("comment").asText()).isEqualTo("ringrift-submit-key=k");
+        assertThat(job.path("environment")).hasSize(1);
+        assertThat(job.path("environment").get(0).asText()).isEqualTo("A=1");
+        assertThat(job.path("array").asText()).isEqualTo("0-9%2");
+        assertThat(job.path("kill_warning_signal").asText()).isEqualTo("USR1");
+        assertThat(job.path("kill_warning_delay").path("number").asInt()).isEqualTo(300);
+        assertThat(job.path("requeue").asBoolean()).isTrue();
+        assertThat(job.path("qos").asText()).isEqualTo("high");
+        assertThat(job.has("argv")).isFalse(); // no empty lists sent
+    }
+
+    @Test
+    void anEmptyEnvironmentStillSendsPath() {
+        JobSubmission s = JobSubmission.builder().name("x").script("#!/bin/bash\n").workingDirectory("/tmp").build();
+        JsonNode job = DefaultSlurmClient.objectMapper().valueToTree(V0040Mapping.toRequest(s, "c")).path("job");
+        assertThat(job.path("environment").get(0).asText()).startsWith("PATH=");
+        assertThat(job.has("tres_per_node")).isFalse();
+    }
+
+    @Test
+    void gresStringsGiveGpuCounts() {
+        assertThat(V0040Mapping.gpus("gpu:4")).isEqualTo(4);
+        assertThat(V0040Mapping.gpus("gpu:h100:8(S:0-1)")).isEqualTo(8);
+        assertThat(V0040Mapping.gpus("gpu:h100:2(IDX:0-1),shard:0")).isEqualTo(2);
+        assertThat(V0040Mapping.gpus("gpu:a:1,gpu:b:2")).isEqualTo(3);
+        assertThat(V0040Mapping.gpus("")).isZero();
+        assertThat(V0040Mapping.gpus("(null)")).isZero();
+    }
+
+    @Test
+    void nodesThatAreDownOrDrainedAreNotUsable() {
+        assertThat(node(List.of("IDLE")).isUsable()).isTrue();
+        assertThat(node(List.of("MIXED")).isUsable()).isTrue();
+        assertThat(node(List.of("IDLE", "DRAIN")).isUsable()).isFalse();
+        assertThat(node(List.of("DOWN", "NOT_RESPONDING")).isUsable()).isFalse();
+        assertThat(node(List.of("ALLOCATED", "DRAIN")).isUsable()).isFalse();
+    }
+
+    private static NodeInfo node(List<String> states) {
+        return new NodeInfo("n", states, List.of("p"), 8, 0, 1000, 0, 4, 0, "x86_64");
+    }
+
+    @Test
+    void invalidSubmissionsSayWhatToFix() {
+        var base = JobSubmission.builder().name("x").script("#!/bin/bash\n").workingDirectory("/tmp");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> base.array("0-9%").build())
+                .hasMessageContaining("0-99%8");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> base.array(null).name("n".repeat(300)).build())
+                .hasMessageContaining("300 characters");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> base.name("x").script("echo no shebang").build())
+                .hasMessageContaining("#!");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> base.script("#!/bin/bash\n").workingDirectory("rel").build())
+                .hasMessageContaining("absolute");
+    }
+}
