@@ -1,5 +1,6 @@
 package ai.ringrift.slurm.examples;
 
+import ai.ringrift.slurm.rest.JobFiles;
 import ai.ringrift.slurm.rest.JobInfo;
 import ai.ringrift.slurm.rest.JobSubmission;
 import ai.ringrift.slurm.rest.ServerInfo;
@@ -12,11 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Submits one GPU job to slurmrestd, waits for it, and prints its outcome and log: the smallest
@@ -56,8 +55,9 @@ public final class QuickStart {
                     .build());
             System.out.printf("submitted job %d (submit key %s)%n", job.jobId(), job.submitKey());
 
-            JobInfo done = waitForEnd(client, job.jobId(), Duration.ofMinutes(5));
-            Path logFile = Path.of(log.replace("%j", String.valueOf(job.jobId())));
+            System.out.printf("waiting for job %d to end%n", job.jobId());
+            JobInfo done = client.waiter().await(job.jobId(), Duration.ofMinutes(5)); // one request a round
+            Path logFile = Path.of(JobFiles.expand(log, done));
             System.out.printf("job %d: %s, exit code %s (from %s)%n", done.jobId(), done.state(),
                     done.exitCodeIfSet().isPresent() ? done.exitCodeIfSet().getAsInt() : "?", done.source());
             System.out.printf("log %s:%n%s", logFile, Files.exists(logFile) ? Files.readString(logFile) : "(not written)\n");
@@ -68,28 +68,6 @@ public final class QuickStart {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
         }
-    }
-
-    /** Polls the job until it is final; looks in slurmdbd once slurmctld no longer has it. */
-    static JobInfo waitForEnd(SlurmClient client, long jobId, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        String last = "";
-        while (Instant.now().isBefore(deadline)) {
-            Optional<JobInfo> live = client.job(jobId);
-            JobInfo info = live.orElseGet(() -> client.accountingJobs(jobId).stream().findFirst().orElse(null));
-            if (info != null) {
-                if (!info.state().name().equals(last)) {
-                    System.out.printf("job %d is %s%n", jobId, info.state());
-                    last = info.state().name();
-                }
-                if (info.isFinal()) {
-                    return info;
-                }
-            }
-            Thread.sleep(1000);
-        }
-        client.cancel(jobId);
-        throw new IllegalStateException("job " + jobId + " did not end within " + timeout + "; cancelled it");
     }
 
     private static Map<String, String> connectionFacts() throws IOException {

@@ -3,15 +3,14 @@ package ai.ringrift.slurm.backend;
 import ai.ringrift.slurm.backend.config.ContainerRuntime;
 import ai.ringrift.slurm.backend.config.SlurmSettings;
 import ai.ringrift.slurm.rest.JobInfo;
+import ai.ringrift.slurm.rest.JobWaitTimeoutException;
+import ai.ringrift.slurm.rest.JobWaiter;
 import ai.ringrift.slurm.rest.JobSubmission;
 import ai.ringrift.slurm.rest.SlurmClient;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Checks the shared filesystem as the jobs see it: a tiny probe job, run as the job user on a node
@@ -50,13 +49,11 @@ public final class SharedPathsProbe {
     private final SlurmSettings settings;
     private final SlurmClient client;
     private final JobUserAccess access;
-    private final Clock clock;
 
-    SharedPathsProbe(SlurmSettings settings, SlurmClient client, JobUserAccess access, Clock clock) {
+    SharedPathsProbe(SlurmSettings settings, SlurmClient client, JobUserAccess access) {
         this.settings = settings;
         this.client = client;
         this.access = access;
-        this.clock = clock;
     }
 
     private List<Item> items() {
@@ -128,25 +125,15 @@ public final class SharedPathsProbe {
                 .putEnvironment("PATH", "/usr/local/bin:/usr/bin:/bin")
                 .build();
         long id = client.submit(probe).jobId();
-        Instant deadline = clock.instant().plus(timeout);
-        Optional<JobInfo> done = Optional.empty();
-        while (clock.instant().isBefore(deadline)) {
-            Optional<JobInfo> info = client.job(id);
-            if (info.isEmpty()) {
-                info = client.accountingJobs(id).stream().filter(j -> j.jobId() == id).findFirst();
-            }
-            if (info.isPresent() && info.get().isFinal()) {
-                done = info;
-                break;
-            }
-            Thread.sleep(500);
-        }
-        if (done.isEmpty()) {
+        JobInfo info;
+        try {
+            info = JobWaiter.builder(client).minInterval(Duration.ofMillis(500)).maxInterval(Duration.ofSeconds(2)).build()
+                    .await(id, timeout);
+        } catch (JobWaitTimeoutException late) {
             client.cancel(id);
             return fromOwnerAndMode(items, id, "probe job " + id + " did not run within " + timeout
                     + " (cancelled it); judged from owner and mode on this host instead");
         }
-        JobInfo info = done.get();
         int code = info.exitCode();
         if (info.signal() > 0 || code < 0 || code >= 1 << items.size()) {
             // it did not get to report: say what Slurm says and judge from here

@@ -95,7 +95,7 @@ public final class SlurmBackend implements OrchestratorBackend {
      */
     public SharedPathsProbe.Report probeSharedPaths(Duration timeout) throws InterruptedException {
         requireOpen();
-        return new SharedPathsProbe(settings, client, access, Clock.systemUTC()).run(timeout);
+        return new SharedPathsProbe(settings, client, access).run(timeout);
     }
 
     /** What the user the jobs run as can do on the shared filesystem, as this host can judge it. */
@@ -254,6 +254,11 @@ public final class SlurmBackend implements OrchestratorBackend {
             throw new SlurmUsageException("cannot resume " + type.key() + " '" + saved.name() + "': Slurm has no job for "
                     + String.join(", ", missing) + ", so it was never accepted; jobs found: " + ids
                     + ". Cancel those and submit the work again");
+        }
+        List<Long> followed = ids.stream().filter(tracker.liveJobIds()::contains).toList();
+        if (!followed.isEmpty()) {
+            throw new SlurmUsageException("this backend follows job(s) " + followed + " of " + type.key() + " '" + saved.name()
+                    + "' already; use the JobHandle it returned (resume is for a backend that did not submit them)");
         }
         JobTracker.Aggregate aggregate = new JobTracker.Aggregate(type, saved.name(), saved.tasks());
         int offset = 0;

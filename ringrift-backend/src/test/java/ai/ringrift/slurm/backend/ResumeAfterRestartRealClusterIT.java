@@ -81,18 +81,22 @@ class ResumeAfterRestartRealClusterIT {
         LocalCluster.require();
         SlurmSettings settings = ConfigLoader.load(config()).slurm();
         StandIns.install(settings.repoDir());
-        try (SlurmBackend backend = SlurmBackend.create(settings)) {
+        try (SlurmBackend backend = SlurmBackend.create(settings); SlurmBackend restarted = SlurmBackend.create(settings)) {
             JobHandle submitted = backend.runTournament(TaskSpec.builder().label("it-resume-by-key")
-                    .addArguments("--sleep", "1").build());
+                    .addArguments("--sleep", "2").build());
+            // the id was never persisted: only the submit key and the time
             SavedWork withoutId = new SavedWork(WorkType.TOURNAMENT, submitted.name(), 1, submitted.saved().submitKey(),
                     submitted.saved().submittedAt(), List.of());
-            JobHandle found = backend.resume(withoutId);
+            assertThatThrownBy(() -> backend.resume(withoutId)).isInstanceOf(SlurmUsageException.class)
+                    .hasMessageContaining("follows job(s) " + submitted.jobIds());
+            JobHandle found = restarted.resume(withoutId);
             assertThat(found.jobIds()).isEqualTo(submitted.jobIds());
             assertThat(found.await(Duration.ofMinutes(2)).isSuccess()).isTrue();
+            assertThat(submitted.await(Duration.ofMinutes(2)).isSuccess()).isTrue();
 
             SavedWork never = new SavedWork(WorkType.TOURNAMENT, "rr-tournament-never", 1, "no-such-key",
                     Instant.now().minusSeconds(60), List.of());
-            assertThatThrownBy(() -> backend.resume(never)).isInstanceOf(SlurmUsageException.class)
+            assertThatThrownBy(() -> restarted.resume(never)).isInstanceOf(SlurmUsageException.class)
                     .hasMessageContaining("never accepted").hasMessageContaining("no-such-key-0");
         }
     }

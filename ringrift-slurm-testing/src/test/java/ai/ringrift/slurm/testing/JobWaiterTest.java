@@ -1,0 +1,71 @@
+package ai.ringrift.slurm.testing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.ringrift.slurm.rest.JobInfo;
+import ai.ringrift.slurm.rest.JobState;
+import ai.ringrift.slurm.rest.JobWaitTimeoutException;
+import ai.ringrift.slurm.rest.JobWaiter;
+import ai.ringrift.slurm.rest.SlurmAuthenticationException;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The SDK's waiter against answers recorded on the real slurmrestd 24.11, counting the requests
+ * WireMock received: job 140 completed (slurmctld no longer lists it in /jobs/state/), job 138 held.
+ */
+class JobWaiterTest {
+
+    @RegisterExtension
+    static SlurmRestStubs slurm = SlurmRestStubs.recorded();
+
+    private JobWaiter waiter() {
+        return JobWaiter.builder(slurm.client()).minInterval(Duration.ofMillis(50)).maxInterval(Duration.ofMillis(200)).build();
+    }
+
+    @Test
+    void aJobThatEndedIsReturnedAfterOneStateRequestAndOneRead() {
+        JobInfo done = waiter().await(140, Duration.ofSeconds(10));
+        assertThat(done.jobId()).isEqualTo(140);
+        assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+        assertThat(done.isFinal()).isTrue();
+        slurm.wireMock().verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/jobs/state/")));
+        slurm.wireMock().verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/140")));
+    }
+
+    @Test
+    void aHeldJobPassesTheDeadlineAndIsLeftRunning() {
+        assertThatThrownBy(() -> waiter().await(List.of(JobWaiter.Target.job(138), JobWaiter.Target.job(140)),
+                Duration.ofMillis(800)))
+                .isInstanceOf(JobWaitTimeoutException.class)
+                .satisfies(e -> {
+                    JobWaitTimeoutException t = (JobWaitTimeoutException) e;
+                    assertThat(t.cancelled()).isFalse();
+                    assertThat(t.jobIds()).containsExactly(138L, 140L);
+                })
+                .hasMessageContaining("nothing was cancelled");
+        slurm.wireMock().verify(0, deleteRequestedFor(urlPathMatching("/slurm/v0.0.40/job.*")));
+        // one state request a round for both jobs; 140 was read once, when it was first missing
+        int rounds = slurm.wireMock().findAll(getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/jobs/state/"))).size();
+        assertThat(rounds).isGreaterThan(1);
+        slurm.wireMock().verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/140")));
+    }
+
+    @Test
+    void aRefusedTokenEndsTheWaitWithItsOwnError() {
+        slurm.wireMock().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                urlPathEqualTo("/slurm/v0.0.40/jobs/state/")).atPriority(1).willReturn(
+                com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(511)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(Recordings.body("v0.0.40", "error-auth-bad-token-jobs").toString())));
+        assertThatThrownBy(() -> waiter().await(138, Duration.ofSeconds(30)))
+                .isInstanceOf(SlurmAuthenticationException.class);
+    }
+}
