@@ -25,10 +25,7 @@ class MetricsRealClusterIT {
     @Test
     void aScrapeAfterRealWorkHasRequestsSubmissionsRoundsAndTheToken() throws Exception {
         LocalCluster.require();
-        String yaml = Files.readString(Path.of(System.getProperty("project.root", "..")).resolve("config/unified_loop.yaml"))
-                .replace("poll_interval_min: 2s", "poll_interval_min: 500ms").replace("poll_interval_max: 60s", "poll_interval_max: 2s");
-        Path config = Files.createTempFile("unified_loop_metrics", ".yaml");
-        Files.writeString(config, yaml);
+        Path config = LocalCluster.fastPollingConfig();
         Path repo = ConfigLoader.load(config).slurm().repoDir();
         for (ai.ringrift.slurm.backend.WorkType type : ai.ringrift.slurm.backend.WorkType.values()) {
             Path script = repo.resolve(type.canonicalScript()); // the command line's demo stand-ins

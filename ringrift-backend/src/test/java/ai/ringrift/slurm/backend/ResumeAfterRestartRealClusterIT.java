@@ -34,13 +34,8 @@ class ResumeAfterRestartRealClusterIT {
         Runtime.getRuntime().halt(0); // no close(), no shutdown hooks: as a crash would leave it
     }
 
-    private static Path config() throws Exception {
-        String yaml = Files.readString(Path.of(System.getProperty("project.root", "..")).resolve("config/unified_loop.yaml"))
-                .replace("poll_interval_min: 2s", "poll_interval_min: 500ms")
-                .replace("poll_interval_max: 60s", "poll_interval_max: 2s");
-        Path file = Files.createTempFile("unified_loop_resume", ".yaml");
-        Files.writeString(file, yaml);
-        return file;
+    private static Path config() {
+        return LocalCluster.fastPollingConfig();
     }
 
     @Test

@@ -6,8 +6,6 @@ import ai.ringrift.slurm.backend.config.ConfigLoader;
 import ai.ringrift.slurm.backend.config.SlurmSettings;
 import ai.ringrift.slurm.client.testing.LocalCluster;
 import ai.ringrift.slurm.rest.SlurmMetrics;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,13 +28,7 @@ class TrackingCostRealClusterIT {
     @BeforeAll
     static void cluster() throws Exception {
         LocalCluster.require();
-        String yaml = Files.readString(Path.of(System.getProperty("project.root", "..")).resolve("config/unified_loop.yaml"))
-                .replace("poll_interval_min: 2s", "poll_interval_min: 500ms")
-                .replace("poll_interval_max: 60s", "poll_interval_max: 2s")
-                .replace("mem_tournament: 512M", "mem_tournament: 64M");
-        Path file = Files.createTempFile("unified_loop_cost", ".yaml");
-        Files.writeString(file, yaml);
-        settings = ConfigLoader.load(file).slurm();
+        settings = ConfigLoader.load(LocalCluster.fastPollingConfig("mem_tournament: 512M", "mem_tournament: 64M")).slurm();
         StandIns.install(settings.repoDir());
     }
 

@@ -15,8 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,12 +39,7 @@ class TrackingRealClusterIT {
     @BeforeAll
     static void start() throws Exception {
         cluster = LocalCluster.require();
-        String yaml = Files.readString(Path.of(System.getProperty("project.root", "..")).resolve("config/unified_loop.yaml"))
-                .replace("poll_interval_min: 2s", "poll_interval_min: 500ms")
-                .replace("poll_interval_max: 60s", "poll_interval_max: 2s");
-        Path file = Files.createTempFile("unified_loop_tracking", ".yaml");
-        Files.writeString(file, yaml);
-        settings = ConfigLoader.load(file).slurm();
+        settings = ConfigLoader.load(LocalCluster.fastPollingConfig()).slurm();
         StandIns.install(settings.repoDir());
         backend = SlurmBackend.create(settings);
     }

@@ -11,8 +11,6 @@ import ai.ringrift.slurm.backend.TaskSpec;
 import ai.ringrift.slurm.backend.config.ConfigLoader;
 import ai.ringrift.slurm.backend.config.LoopConfig;
 import ai.ringrift.slurm.client.testing.LocalCluster;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,14 +25,7 @@ class ShortTokenLifespanIT {
     @Test
     void thirtySecondTokensThroughATwoMinuteRun() throws Exception {
         LocalCluster.require();
-        Path project = Path.of(System.getProperty("project.root", ".."));
-        String yaml = Files.readString(project.resolve("config/unified_loop.yaml"))
-                .replace("token_lifespan: 30m", "token_lifespan: 30s")
-                .replace("poll_interval_min: 2s", "poll_interval_min: 500ms")
-                .replace("poll_interval_max: 60s", "poll_interval_max: 2s");
-        Path file = Files.createTempFile("unified_loop_short_tokens", ".yaml");
-        Files.writeString(file, yaml);
-        LoopConfig config = ConfigLoader.load(file);
+        LoopConfig config = ConfigLoader.load(LocalCluster.fastPollingConfig("token_lifespan: 30m", "token_lifespan: 30s"));
         StandIns.install(config.slurm().repoDir());
         String run = java.util.UUID.randomUUID().toString().substring(0, 6);
 

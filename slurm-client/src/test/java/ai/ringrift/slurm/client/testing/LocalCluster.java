@@ -52,6 +52,33 @@ public final class LocalCluster {
         this.minJobAgeSeconds = Integer.parseInt(need(facts, "SLURM_MIN_JOB_AGE", envFile));
     }
 
+    /**
+     * The project's {@code config/unified_loop.yaml} with faster polling for tests (every 500 ms
+     * at first, at most every 2 s), and then each {@code from, to} pair of {@code replacements}
+     * applied; written to a temporary file.
+     */
+    public static Path fastPollingConfig(String... replacements) {
+        if (replacements.length % 2 != 0) {
+            throw new IllegalArgumentException("replacements come in pairs: from, to");
+        }
+        try {
+            String yaml = Files.readString(Path.of(System.getProperty("project.root", "..")).resolve("config/unified_loop.yaml"))
+                    .replace("poll_interval_min: 2s", "poll_interval_min: 500ms")
+                    .replace("poll_interval_max: 60s", "poll_interval_max: 2s");
+            for (int i = 0; i < replacements.length; i += 2) {
+                if (!yaml.contains(replacements[i])) {
+                    throw new IllegalArgumentException("config/unified_loop.yaml has no '" + replacements[i] + "' to replace");
+                }
+                yaml = yaml.replace(replacements[i], replacements[i + 1]);
+            }
+            Path file = Files.createTempFile("unified_loop_test", ".yaml");
+            Files.writeString(file, yaml);
+            return file;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The running local cluster; fails the calling test (or skips it, if asked to) when it is not up. */
     public static LocalCluster require() {
         LocalCluster cluster = instance;
