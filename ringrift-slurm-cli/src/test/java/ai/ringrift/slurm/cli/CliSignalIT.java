@@ -26,7 +26,7 @@ class CliSignalIT {
     void sigtermWhileWaitingLeavesTheJobRunningAndSaysHowToWatchIt() throws Exception {
         LocalCluster cluster = LocalCluster.require();
         Path project = Path.of(System.getProperty("project.root", "..")).toAbsolutePath();
-        Path jar = project.resolve("examples/target/ringrift-slurm.jar");
+        Path jar = project.resolve("ringrift-slurm-cli/target/ringrift-slurm.jar");
         assertThat(jar).as("built by mvn package before the integration tests").exists();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // stderr goes to a file: Process.destroy() closes this side's pipes, and what the process
