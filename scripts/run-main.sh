@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job, end to end: brings up the local real Slurm 24.11 (scripts/local-slurm.sh up),
+# The main job, end to end: brings up the local real Slurm 24.11 (scripts/local-slurm.sh up; with
+# RINGRIFT_SLURM_RELEASE=26.05 the Slurm 26.05 cluster, which the SDK speaks v0.0.44 with),
 # builds the SDK, and runs one turn of the RingRift loop through the backend with
 # config/unified_loop.yaml: preflight, a training job, a self-play array and a tournament; then it
 # prints the outcomes and where the logs are.
@@ -13,8 +14,18 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 config=${RINGRIFT_CONFIG:-config/unified_loop.yaml}
 extra=()
 if [ -z "${RINGRIFT_CONFIG:-}" ]; then
-  scripts/local-slurm.sh up
+  scripts/local-slurm.sh up   # RINGRIFT_SLURM_RELEASE=26.05: the Slurm 26.05 cluster instead of 24.11
   extra+=(--demo-scripts)
+  if [ "${RINGRIFT_SLURM_RELEASE:-24.11}" != 24.11 ]; then
+    # the same loop against that release's cluster: its URL, key and shared tree (cluster.env)
+    eval "$(scripts/local-slurm.sh env | grep -E '^(SLURM_REST_URL|SLURM_CLUSTER_ROOT)=')"
+    home=$(dirname "$SLURM_CLUSTER_ROOT")
+    mkdir -p target
+    config=target/unified_loop-${RINGRIFT_SLURM_RELEASE}.yaml
+    sed -e "s|/var/lib/ringrift-slurm/|$home/|g" -e "s|http://127.0.0.1:6820|$SLURM_REST_URL|" \
+      config/unified_loop.yaml > "$config"
+    echo "[main] Slurm ${RINGRIFT_SLURM_RELEASE}: $config (slurmrestd $SLURM_REST_URL, shared tree under $home)" >&2
+  fi
 fi
 command -v mvn >/dev/null 2>&1 || { echo "ERROR: Maven (mvn) is not installed; install it (Debian: apt-get install maven)" >&2; exit 1; }
 echo "[main] building the SDK and the ringrift-slurm command line" >&2

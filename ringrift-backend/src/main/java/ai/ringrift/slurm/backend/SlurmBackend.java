@@ -76,6 +76,7 @@ public final class SlurmBackend implements OrchestratorBackend {
             tokens = TokenSources.environment();
         }
         SlurmClient.Builder builder = SlurmClient.builder().baseUrl(rest.url()).tokenSource(tokens).metrics(metrics);
+        builder.apiVersion(rest.apiVersion());
         if (rest.caFile() != null) {
             builder.trustedCaFile(rest.caFile());
         }

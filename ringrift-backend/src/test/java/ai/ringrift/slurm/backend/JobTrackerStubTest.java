@@ -37,7 +37,7 @@ class JobTrackerStubTest {
     @BeforeEach
     void setUp() {
         client = SlurmClient.builder().baseUrl(wm.baseUrl()).tokenSource(TokenSources.fixed("t"))
-                .retryPolicy(RetryPolicy.none()).checkVersion(false).build();
+                .retryPolicy(RetryPolicy.none()).checkVersion(false).apiVersion("v0.0.40").build();
         tracker = new JobTracker(client, Duration.ofHours(1), Duration.ofHours(1)); // rounds run by hand
     }
 

@@ -66,7 +66,7 @@ public final class OverheadProbe implements AutoCloseable {
         });
         server.start();
         SlurmClient client = SlurmClient.builder().baseUrl("http://127.0.0.1:" + server.getAddress().getPort())
-                .tokenSource(TokenSources.fixed("probe")).retryPolicy(RetryPolicy.none()).checkVersion(false).build();
+                .tokenSource(TokenSources.fixed("probe")).retryPolicy(RetryPolicy.none()).checkVersion(false).apiVersion("v0.0.40").build();
 
         Path yaml = Files.createTempFile("bench", ".yaml");
         Files.writeString(yaml, """

@@ -36,7 +36,7 @@ public final class TrackerMemoryProbe {
         server.start();
         try (SlurmClient client = SlurmClient.builder()
                 .baseUrl("http://127.0.0.1:" + server.getAddress().getPort())
-                .tokenSource(TokenSources.fixed("probe")).retryPolicy(RetryPolicy.none()).checkVersion(false).build();
+                .tokenSource(TokenSources.fixed("probe")).retryPolicy(RetryPolicy.none()).checkVersion(false).apiVersion("v0.0.40").build();
              JobWatcher watcher = JobWatcher.builder(client).polling(false).build()) {
             long before = usedAfterGc();
             for (int i = 0; i < jobs; i++) {

@@ -31,8 +31,9 @@ final class Preflight {
     static final String TOKEN_FIX = "give a token slurmrestd accepts: check slurm.rest.jwt_key_file (the cluster's "
             + "jwt_hs256.key) and slurm.rest.user, token_file, or SLURM_JWT (scontrol token username=USER); an expired "
             + "token must be renewed";
-    static final String VERSION_FIX = "point slurm.rest.url at a slurmrestd that serves data parser v0.0.40 "
-            + "(Slurm 23.11, 24.05, 24.11 or 25.05), started with -s openapi/slurmctld,openapi/slurmdbd";
+    static final String VERSION_FIX = "point slurm.rest.url at a slurmrestd that serves data parser v0.0.40 (Slurm 23.11 "
+            + "to 24.11), v0.0.42 (24.11 to 26.05) or v0.0.44 (25.11, 26.05), started with -s openapi/slurmctld,openapi/slurmdbd; "
+            + "or set slurm.rest.api_version to auto or to a version it serves";
 
     private Preflight() {}
 
@@ -45,12 +46,13 @@ final class Preflight {
             info = client.ping();
             checks.add(new Check("slurmrestd reachable", true, client.baseUrl() + ", Slurm " + info.slurmRelease()
                     + ", cluster " + info.cluster(), ""));
-            checks.add(new Check("v0.0.40 served", true, info.dataParser(), ""));
+            checks.add(new Check("API version", true, client.apiVersion() + " (data parser " + info.dataParser()
+                    + "; this client speaks " + SlurmClient.Builder.supportedApiVersions() + ")", ""));
             checks.add(new Check("slurmctld up", info.controllerUp(), info.controllerUp() ? "pinged UP" : "pinged DOWN",
                     "start slurmctld, or check that slurmrestd can reach it"));
         } catch (SlurmVersionException e) {
             checks.add(new Check("slurmrestd reachable", true, client.baseUrl().toString(), ""));
-            checks.add(new Check("v0.0.40 served", false, e.getMessage(), VERSION_FIX));
+            checks.add(new Check("API version", false, e.getMessage(), VERSION_FIX));
             return checks;
         } catch (SlurmAuthenticationException e) {
             checks.add(new Check("slurmrestd reachable", true, client.baseUrl().toString(), ""));

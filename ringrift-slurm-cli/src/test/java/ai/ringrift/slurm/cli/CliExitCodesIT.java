@@ -223,10 +223,10 @@ class CliExitCodesIT {
             Path other = write(yaml.replace("url: http://127.0.0.1:6820", "url: http://127.0.0.1:" + server.getAddress().getPort()));
             Cli.Run submit = run(other, "submit", "tournament");
             assertThat(submit.exit()).as(submit.all()).isEqualTo(RingriftSlurm.UNAVAILABLE);
-            assertThat(submit.err()).contains("does not serve /slurm/v0.0.40");
+            assertThat(submit.err()).contains("serves none of the API versions this client speaks (v0.0.40, v0.0.42, v0.0.44)");
             Cli.Run preflight = run(other, "preflight");
             assertThat(preflight.exit()).isEqualTo(RingriftSlurm.FAILED);
-            assertThat(preflight.out()).contains("FAIL    v0.0.40 served").contains("serves data parser v0.0.40")
+            assertThat(preflight.out()).contains("FAIL    API version").contains("serves data parser v0.0.40")
                     .doesNotContain("start slurmrestd");
         } finally {
             server.stop(0);

@@ -75,6 +75,7 @@ public final class SlurmRestStubs implements BeforeAllCallback, AfterAllCallback
         client = SlurmClient.builder()
                 .baseUrl(server.baseUrl())
                 .tokenSource(TokenSources.fixed("stub-token"))
+                .apiVersion("v0.0.40") // the recordings it serves
                 .retryPolicy(RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(1))
                         .maxBackoff(Duration.ofMillis(10)).build())
                 .build();

@@ -72,7 +72,7 @@ class MicrometerSlurmMetricsTest {
         MicrometerSlurmMetrics metrics = new MicrometerSlurmMetrics(registry, Clock.fixed(now, ZoneOffset.UTC));
         try (SlurmClient client = SlurmClient.builder().baseUrl(wm.baseUrl())
                 .tokenSource(TokenSources.fixed(tokenExpiringAt(now.plusSeconds(600))))
-                .retryPolicy(RetryPolicy.builder().initialBackoff(Duration.ofMillis(10)).build()).checkVersion(false)
+                .retryPolicy(RetryPolicy.builder().initialBackoff(Duration.ofMillis(10)).build()).checkVersion(false).apiVersion("v0.0.40")
                 .metrics(metrics).build()) {
             metrics.bindTokenExpiry(client);
             long id = client.submit(JobSubmission.builder().name("m").script("#!/bin/bash\ntrue\n").workingDirectory("/tmp").build()).jobId();

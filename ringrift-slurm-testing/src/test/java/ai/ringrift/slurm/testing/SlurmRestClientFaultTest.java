@@ -62,7 +62,7 @@ class SlurmRestClientFaultTest {
                 .readTimeout(readTimeout)
                 .clock(time)
                 .retryScheduler(time.scheduler())
-                .checkVersion(false)
+                .checkVersion(false).apiVersion("v0.0.40")
                 .build();
     }
 
@@ -387,15 +387,61 @@ class SlurmRestClientFaultTest {
     }
 
     @Test
-    void serverWithoutV0040_failsTheVersionCheckWithTheReleasesThatServeIt() {
+    void serverWithNoVersionInCommon_failsOnceNamingItsReleaseAndVersions() {
         client.close();
         client = SlurmClient.builder().baseUrl(wm.baseUrl()).tokenSource(TokenSources.fixed("t0k3n"))
                 .clock(time).retryScheduler(time.scheduler()).build();
         wm.stubFor(get(urlPathEqualTo("/slurm/v0.0.40/ping/")).willReturn(aResponse().withStatus(404)
                 .withBody("Unable find requested URL. Please view /openapi/v3 for API reference.")));
-        assertThatThrownBy(() -> client.jobs(42)).isInstanceOfSatisfying(SlurmVersionException.class,
-                e -> assertThat(e.getMessage()).contains("/slurm/v0.0.40").contains("23.11, 24.05 and 24.11"));
+        // a server of a later release: it serves v0.0.45 only (the ping recorded from 24.11, release rewritten)
+        wm.stubFor(get(urlPathEqualTo("/slurm/v0.0.45/ping/")).willReturn(aResponse().withStatus(200)
+                .withBody(Recorded.answer("ping").body().replace("24.11.5", "27.05.1"))));
+        assertThatThrownBy(() -> client.jobs(42)).isInstanceOfSatisfying(SlurmVersionException.class, e -> {
+            assertThat(e.getMessage()).contains("(Slurm 27.05.1) serves none of the API versions this client speaks "
+                    + "(v0.0.40, v0.0.42, v0.0.44); it serves [v0.0.45]").contains("23.11 to 24.11 serve v0.0.40");
+            assertThat(e.slurmRelease()).isEqualTo("27.05.1");
+            assertThat(e.servedVersions()).containsExactly("v0.0.45");
+            assertThat(e.spokenVersions()).containsExactly("v0.0.40", "v0.0.42", "v0.0.44");
+        });
         wm.verify(0, getRequestedFor(urlPathEqualTo(JOB)));
+        for (String v : List.of("v0.0.44", "v0.0.42", "v0.0.40")) {
+            wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/" + v + "/ping/"))); // asked once each, newest first
+        }
+    }
+
+    @Test
+    void negotiation_takesTheNewestVersionTheServerServes_inOneCheapExchange() {
+        client.close();
+        client = SlurmClient.builder().baseUrl(wm.baseUrl()).tokenSource(TokenSources.fixed("t0k3n"))
+                .clock(time).retryScheduler(time.scheduler()).build();
+        // a Slurm 24.11: v0.0.44 is not there (404, as the real server answers), v0.0.42 is
+        wm.stubFor(get(urlPathEqualTo("/slurm/v0.0.44/ping/")).willReturn(aResponse().withStatus(404)
+                .withHeader("Content-Type", "text/plain").withBody("Unable to find requested URL endpoint.")));
+        wm.stubFor(get(urlPathEqualTo("/slurm/v0.0.42/ping/")).willReturn(recorded("ping")));
+        wm.stubFor(get(urlPathEqualTo("/slurmdb/v0.0.42/tres/")).willReturn(recorded("slurmdb-tres")));
+        assertThat(client.apiVersion()).isEqualTo("v0.0.42");
+        assertThat(client.apiVersion()).isEqualTo("v0.0.42"); // chosen once per client
+        wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.44/ping/")));
+        wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.42/ping/"))); // not pinged again by the check
+        wm.verify(1, getRequestedFor(urlPathEqualTo("/slurmdb/v0.0.42/tres/")));
+        wm.verify(0, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/ping/")));
+        assertThat(wm.getAllServeEvents()).hasSize(3);
+    }
+
+    @Test
+    void aPinnedVersionTheServerLacks_saysWhichItServes() {
+        client.close();
+        client = SlurmClient.builder().baseUrl(wm.baseUrl()).tokenSource(TokenSources.fixed("t0k3n")).apiVersion("v0.0.40")
+                .clock(time).retryScheduler(time.scheduler()).build();
+        wm.stubFor(get(urlPathEqualTo("/slurm/v0.0.45/ping/")).willReturn(aResponse().withStatus(200)
+                .withBody(Recorded.answer("ping").body().replace("24.11.5", "26.05.5"))));
+        assertThatThrownBy(() -> client.ping()).isInstanceOfSatisfying(SlurmVersionException.class, e -> {
+            assertThat(e.getMessage()).contains("(Slurm 26.05.5) does not serve /slurm/v0.0.40, the API version pinned")
+                    .contains("or use auto");
+            assertThat(e.spokenVersions()).containsExactly("v0.0.40");
+        });
+        assertThatThrownBy(() -> SlurmClient.builder().apiVersion("v0.0.41")).isInstanceOf(SlurmUsageException.class)
+                .hasMessageContaining("[v0.0.40, v0.0.42, v0.0.44]");
     }
 
     @Test

@@ -59,7 +59,7 @@ class TlsTrustTest {
 
     private static SlurmClient.Builder client() {
         return SlurmClient.builder().baseUrl("https://127.0.0.1:" + server.httpsPort())
-                .tokenSource(TokenSources.fixed("t0k3n")).retryPolicy(RetryPolicy.none()).checkVersion(false);
+                .tokenSource(TokenSources.fixed("t0k3n")).retryPolicy(RetryPolicy.none()).checkVersion(false).apiVersion("v0.0.40");
     }
 
     @Test
@@ -88,7 +88,7 @@ class TlsTrustTest {
     @Test
     void anUnknownHostIsNamedWithTheFix() {
         try (SlurmClient nowhere = SlurmClient.builder().baseUrl("http://no-such-host.invalid:6820")
-                .tokenSource(TokenSources.fixed("t0k3n")).retryPolicy(RetryPolicy.none()).checkVersion(false).build()) {
+                .tokenSource(TokenSources.fixed("t0k3n")).retryPolicy(RetryPolicy.none()).checkVersion(false).apiVersion("v0.0.40").build()) {
             assertThatThrownBy(nowhere::ping).isInstanceOfSatisfying(SlurmUsageException.class,
                     e -> assertThat(e.getMessage()).contains("cannot resolve the slurmrestd host no-such-host.invalid"));
         }

@@ -9,8 +9,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Puts the token (and the user name, when set) on every request. When slurmrestd refuses the token
- * (HTTP 511 or 401; for slurmdbd endpoints 502 with "authentication error") and the source can renew it, the request goes once more with the new token:
- * the server acted on nothing, so sending it again cannot duplicate a job.
+ * (HTTP 511 or 401; for slurmdbd endpoints 502 with "authentication error", or on Slurm 26.05, which
+ * says no more than "Failed to open slurmdbd connection", 502 with a token past its expiry) and the
+ * source can renew it, the request goes once more with the new token: the server acted on nothing,
+ * so sending it again cannot duplicate a job.
  */
 final class AuthInterceptor implements Interceptor {
 
@@ -21,17 +23,19 @@ final class AuthInterceptor implements Interceptor {
 
     private final TokenSource tokens;
     private final String userName;
+    private final java.time.Clock clock;
 
-    AuthInterceptor(TokenSource tokens, String userName) {
+    AuthInterceptor(TokenSource tokens, String userName, java.time.Clock clock) {
         this.tokens = tokens;
         this.userName = userName;
+        this.clock = clock;
     }
 
     @Override
     public Response intercept(Chain chain) throws IOException {
         Token token = tokens.current();
         Response response = chain.proceed(sign(chain.request(), token));
-        if (!refusedToken(response)) {
+        if (!refusedToken(response, Exchanges.expired(token, clock))) {
             return response;
         }
         Token renewed = tokens.renew(token);
@@ -44,13 +48,13 @@ final class AuthInterceptor implements Interceptor {
         return chain.proceed(sign(chain.request(), renewed));
     }
 
-    /** 511 or 401 from slurmctld's side; 502 with "authentication error" from slurmdbd's. */
-    private static boolean refusedToken(Response response) throws IOException {
+    /** 511 or 401 from slurmctld's side; from slurmdbd's, a 502 that {@link Exchanges#isDatabaseAuthFailure} takes for one. */
+    private static boolean refusedToken(Response response, boolean tokenExpired) throws IOException {
         if (response.code() == 511 || response.code() == 401) {
             return true;
         }
         return response.code() == 502
-                && response.peekBody(64 * 1024).string().toLowerCase().contains("authentication error");
+                && Exchanges.isDatabaseAuthFailure(response.peekBody(64 * 1024).string(), tokenExpired);
     }
 
     private Request sign(Request request, Token token) {

@@ -38,7 +38,10 @@ import retrofit2.converter.scalars.ScalarsConverterFactory;
  */
 final class DefaultSlurmClient implements SlurmClient {
 
-    static final List<String> SUPPORTED_VERSIONS = List.of(V0040Adapter.VERSION);
+    /** The versions this client speaks, oldest first; negotiation tries them newest first. */
+    static final List<String> SUPPORTED_VERSIONS = List.of(V0040Adapter.VERSION, V0042Adapter.VERSION, V0044Adapter.VERSION);
+    /** Versions this client does not speak, pinged only to name a server's release and versions in an error. */
+    private static final List<String> OTHER_VERSIONS = List.of("v0.0.45", "v0.0.43", "v0.0.41", "v0.0.39");
 
     private static final Logger log = LoggerFactory.getLogger(DefaultSlurmClient.class);
     /** How far back slurmdbd is searched for a submit key, before the submission began. */
@@ -46,7 +49,13 @@ final class DefaultSlurmClient implements SlurmClient {
 
     private final HttpUrl baseUrl;
     private final OkHttpClient http;
-    private final ApiAdapter api;
+    private final Retrofit retrofit;
+    private final ObjectMapper json;
+    private final String pinned;
+    /** The adapter in use: set at once when a version is pinned, else on first contact. */
+    private volatile ApiAdapter api;
+    /** The ping answer negotiation got, so that the version check does not ask again. */
+    private volatile ServerInfo negotiatedPing;
     private final Retrier retrier;
     private final Clock clock;
     private final ScheduledExecutorService ownScheduler;
@@ -64,7 +73,7 @@ final class DefaultSlurmClient implements SlurmClient {
         this.checkVersion = b.checkVersion;
         this.tokens = b.tokens;
         this.metrics = b.metrics;
-        ObjectMapper json = objectMapper();
+        this.json = objectMapper();
         OkHttpClient.Builder http = new OkHttpClient.Builder()
                 .connectTimeout(b.connectTimeout)
                 .readTimeout(b.readTimeout)
@@ -74,7 +83,7 @@ final class DefaultSlurmClient implements SlurmClient {
                 // OkHttp would otherwise resend a POST on a broken pooled connection by itself, and a
                 // job could be submitted twice; every retry goes through Retrier and the submit-key check.
                 .retryOnConnectionFailure(false)
-                .addInterceptor(new AuthInterceptor(b.tokens, b.userName))
+                .addInterceptor(new AuthInterceptor(b.tokens, b.userName, b.clock))
                 // the network interceptor sees each request that goes on the wire, retries included
                 .addNetworkInterceptor(new MetricsInterceptor(b.metrics));
         if (b.caFile != null) {
@@ -85,14 +94,14 @@ final class DefaultSlurmClient implements SlurmClient {
             }
         }
         this.http = http.build();
-        Retrofit retrofit = new Retrofit.Builder()
+        this.retrofit = new Retrofit.Builder()
                 .baseUrl(baseUrl)
                 .client(this.http)
                 .addConverterFactory(ScalarsConverterFactory.create())
                 .addConverterFactory(JacksonConverterFactory.create(json))
                 .build();
-        String version = "auto".equals(b.apiVersion) ? SUPPORTED_VERSIONS.get(SUPPORTED_VERSIONS.size() - 1) : b.apiVersion;
-        this.api = adapter(version, retrofit, new Exchanges(json, b.tokens, b.clock, version));
+        this.pinned = "auto".equals(b.apiVersion) ? null : b.apiVersion;
+        this.api = pinned == null ? null : adapter(pinned);
         ScheduledExecutorService scheduler = b.retryScheduler;
         if (scheduler == null) {
             scheduler = Executors.newScheduledThreadPool(1, daemon("slurm-rest-retry"));
@@ -104,9 +113,12 @@ final class DefaultSlurmClient implements SlurmClient {
         this.retrier = new Retrier(b.retryPolicy, b.clock, scheduler, workers, b.metrics);
     }
 
-    private static ApiAdapter adapter(String version, Retrofit retrofit, Exchanges exchanges) {
+    private ApiAdapter adapter(String version) {
+        Exchanges exchanges = new Exchanges(json, tokens, clock, version);
         return switch (version) {
             case V0040Adapter.VERSION -> new V0040Adapter(retrofit, exchanges);
+            case V0042Adapter.VERSION -> new V0042Adapter(retrofit, exchanges);
+            case V0044Adapter.VERSION -> new V0044Adapter(retrofit, exchanges);
             default -> throw new SlurmUsageException("API version '" + version + "' is not one this client speaks; use one of "
                     + SUPPORTED_VERSIONS);
         };
@@ -136,7 +148,7 @@ final class DefaultSlurmClient implements SlurmClient {
     @Override
     public String apiVersion() {
         ensureVersion();
-        return api.version();
+        return api().version();
     }
 
     @Override
@@ -161,39 +173,117 @@ final class DefaultSlurmClient implements SlurmClient {
 
     // ------------------------------------------------------------------ version
 
+    /** The adapter in use; on first contact, the newest version the server serves (see {@link #negotiate}). */
+    private ApiAdapter api() {
+        ApiAdapter a = api;
+        if (a == null) {
+            synchronized (this) {
+                if (api == null) {
+                    api = negotiate();
+                }
+                a = api;
+            }
+        }
+        return a;
+    }
+
+    /**
+     * Pings {@code /slurm/vX/ping/} of each version this client speaks, newest first, and takes the
+     * first the server answers: one small request on a server of the newest version, one more for
+     * each newer version it does not serve (a 404). None served: one error naming the server's
+     * release (asked through a version this client does not speak), what it serves, and what this
+     * client speaks.
+     */
+    private ApiAdapter negotiate() {
+        List<String> missing = new java.util.ArrayList<>();
+        for (int i = SUPPORTED_VERSIONS.size() - 1; i >= 0; i--) {
+            ApiAdapter candidate = adapter(SUPPORTED_VERSIONS.get(i));
+            try {
+                ServerInfo info = retrier.call("ping", candidate::ping);
+                negotiatedPing = info;
+                log.info("slurmrestd at {} (Slurm {}) serves {}; using it{}", baseUrl, info.slurmRelease(),
+                        candidate.version(), missing.isEmpty() ? "" : " (it does not serve " + missing + ")");
+                return candidate;
+            } catch (SlurmRejectedException e) {
+                if (e.httpStatus().orElse(0) != 404) {
+                    throw e;
+                }
+                missing.add(candidate.version());
+            }
+        }
+        throw noVersionInCommon();
+    }
+
+    /** The error for a server that serves none of this client's versions, naming what it does serve. */
+    private SlurmVersionException noVersionInCommon() {
+        String release = "";
+        List<String> served = new java.util.ArrayList<>();
+        for (String other : OTHER_VERSIONS) {
+            okhttp3.Request request = new okhttp3.Request.Builder().url(baseUrl.resolve("slurm/" + other + "/ping/")).get().build();
+            try (okhttp3.Response response = http.newCall(request).execute()) {
+                if (response.isSuccessful() && response.body() != null) {
+                    served.add(other);
+                    if (release.isEmpty()) {
+                        release = json.readTree(response.body().byteStream()).path("meta").path("slurm").path("release").asText("");
+                    }
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                log.debug("asking {} for its release through {} failed: {}", baseUrl, other, e.toString());
+            }
+        }
+        String message = "slurmrestd at " + baseUrl + (release.isEmpty() ? "" : " (Slurm " + release + ")")
+                + " serves none of the API versions this client speaks (" + String.join(", ", SUPPORTED_VERSIONS) + ")"
+                + (served.isEmpty() ? "" : "; it serves " + served) + ". Slurm 23.11 to 24.11 serve v0.0.40, 24.11 to 26.05 "
+                + "v0.0.42, 25.11 and 26.05 v0.0.44: run slurmrestd of one of those releases with "
+                + "-s openapi/slurmctld,openapi/slurmdbd, or use a client that speaks " + (served.isEmpty() ? "its versions" : served);
+        return new SlurmVersionException(message, release, served, SUPPORTED_VERSIONS);
+    }
+
     @Override
     public ServerInfo checkVersion() {
-        ServerInfo info;
+        ApiAdapter a = api();
+        ServerInfo info = negotiatedPing;
         try {
-            info = retrier.call("ping", api::ping);
+            if (info == null) {
+                info = retrier.call("ping", a::ping);
+            }
         } catch (SlurmRejectedException e) {
             if (e.httpStatus().orElse(0) == 404) {
-                throw versionMissing("/slurm/" + api.version(), "slurmctld", "");
+                throw versionMissing("/slurm/" + a.version(), "slurmctld", "");
             }
             throw e;
         }
         try {
             retrier.call("list TRES", () -> {
-                api.pingDatabase();
+                a.pingDatabase();
                 return null;
             });
         } catch (SlurmRejectedException e) {
             if (e.httpStatus().orElse(0) == 404) {
-                throw versionMissing("/slurmdb/" + api.version(), "slurmdbd", info.slurmRelease());
+                throw versionMissing("/slurmdb/" + a.version(), "slurmdbd", info.slurmRelease());
             }
             throw e;
         }
         versionChecked.set(true);
-        log.info("slurmrestd at {} serves {} (Slurm {}, cluster {})", baseUrl, api.version(), info.slurmRelease(),
+        negotiatedPing = null;
+        log.info("slurmrestd at {} serves {} (Slurm {}, cluster {})", baseUrl, a.version(), info.slurmRelease(),
                 info.cluster());
         return info;
     }
 
+    /** A pinned version (or slurmdbd's half of the negotiated one) the server does not serve. */
     private SlurmVersionException versionMissing(String prefix, String plugin, String release) {
+        if (pinned != null && plugin.equals("slurmctld")) {
+            SlurmVersionException all = noVersionInCommon();
+            String message = "slurmrestd at " + baseUrl + (all.slurmRelease().isEmpty() ? "" : " (Slurm " + all.slurmRelease() + ")")
+                    + " does not serve " + prefix + ", the API version pinned (slurm.rest.api_version / apiVersion): pin "
+                    + "one it serves" + (all.servedVersions().isEmpty() ? "" : " (of " + all.servedVersions() + ")")
+                    + " or use auto, which picks the newest of " + SUPPORTED_VERSIONS + " the server serves";
+            return new SlurmVersionException(message, all.slurmRelease(), all.servedVersions(), List.of(pinned));
+        }
         String message = "slurmrestd at " + baseUrl + (release.isEmpty() ? "" : " (Slurm " + release + ")")
-                + " does not serve " + prefix + ": this client speaks data parser " + String.join(", ", SUPPORTED_VERSIONS)
-                + "; v0.0.40 is served by Slurm 23.11, 24.05 and 24.11 (Slurm 25.11 and later do not). Run slurmrestd of one "
-                + "of those releases with -s openapi/slurmctld,openapi/slurmdbd (" + plugin + " answers " + prefix + ")";
+                + " does not serve " + prefix + ": start slurmrestd with -s openapi/slurmctld,openapi/slurmdbd ("
+                + plugin + " answers " + prefix + ") and check that slurmdbd is configured (AccountingStorageType)";
         return new SlurmVersionException(message, release, List.of(), SUPPORTED_VERSIONS);
     }
 
@@ -212,13 +302,13 @@ final class DefaultSlurmClient implements SlurmClient {
     @Override
     public ServerInfo ping() {
         ensureVersion();
-        return retrier.call("ping", api::ping);
+        return retrier.call("ping", api()::ping);
     }
 
     @Override
     public List<JobInfo> jobs(long jobId) {
         ensureVersion();
-        return retrier.call("get job " + jobId, () -> api.jobs(jobId));
+        return retrier.call("get job " + jobId, () -> api().jobs(jobId));
     }
 
     @Override
@@ -229,21 +319,21 @@ final class DefaultSlurmClient implements SlurmClient {
         ensureVersion();
         List<Long> ids = List.copyOf(jobIds);
         return retrier.call(ids.size() == 1 ? "get accounting job " + ids.get(0) : "get accounting jobs",
-                () -> api.accountingJobs(ids));
+                () -> api().accountingJobs(ids));
     }
 
     @Override
     public List<JobInfo> accountingJobsNamed(String name, Instant since) {
         Objects.requireNonNull(name, "name == null");
         ensureVersion();
-        return retrier.call("find accounting jobs named " + name, () -> api.accountingJobsNamed(name, ago(since)));
+        return retrier.call("find accounting jobs named " + name, () -> api().accountingJobsNamed(name, ago(since)));
     }
 
     @Override
     public List<JobStateEntry> jobStates(Collection<Long> jobIds) {
         ensureVersion();
         List<Long> ids = List.copyOf(jobIds);
-        return retrier.call("get job states", () -> api.jobStates(ids, odd -> {
+        return retrier.call("get job states", () -> api().jobStates(ids, odd -> {
             if (oddRows.size() < 10_000 && oddRows.add(odd)) {
                 log.warn("slurmrestd sent a /jobs/state/ row whose job_id '{}' names no job; left out (logged once)", odd);
             }
@@ -254,19 +344,19 @@ final class DefaultSlurmClient implements SlurmClient {
     public List<Association> associations(String user) {
         Objects.requireNonNull(user, "user == null");
         ensureVersion();
-        return retrier.call("list associations of " + user, () -> api.associations(user));
+        return retrier.call("list associations of " + user, () -> api().associations(user));
     }
 
     @Override
     public List<PartitionInfo> partitions() {
         ensureVersion();
-        return retrier.call("list partitions", api::partitions);
+        return retrier.call("list partitions", () -> api().partitions());
     }
 
     @Override
     public List<NodeInfo> nodes() {
         ensureVersion();
-        return retrier.call("list nodes", api::nodes);
+        return retrier.call("list nodes", () -> api().nodes());
     }
 
     // ------------------------------------------------------------------ submit
@@ -294,7 +384,7 @@ final class DefaultSlurmClient implements SlurmClient {
             }
             posts.incrementAndGet();
             try {
-                ApiAdapter.Submitted answer = api.submit(submission, marker);
+                ApiAdapter.Submitted answer = api().submit(submission, marker);
                 log.debug("{}: job {} (submit key {})", operation, answer.jobId(), key);
                 metrics.submission("created");
                 return new SubmittedJob(answer.jobId(), key, false, posts.get(), answer.warnings());
@@ -362,12 +452,12 @@ final class DefaultSlurmClient implements SlurmClient {
 
     /** The id of the job carrying this submit-key comment, from slurmctld, else from slurmdbd. */
     private Optional<Long> lookUp(String marker, Instant since) {
-        List<Long> live = api.liveJobsWithComment(marker);
+        List<Long> live = api().liveJobsWithComment(marker);
         if (!live.isEmpty()) {
             return Optional.of(live.get(0));
         }
         // it may have run and left slurmctld already
-        List<Long> recorded = api.accountingJobsWithComment(marker, ago(since.minus(LOOKUP_SLACK)));
+        List<Long> recorded = api().accountingJobsWithComment(marker, ago(since.minus(LOOKUP_SLACK)));
         return recorded.isEmpty() ? Optional.empty() : Optional.of(recorded.get(0));
     }
 
@@ -382,7 +472,7 @@ final class DefaultSlurmClient implements SlurmClient {
     public void cancel(long jobId) {
         ensureVersion();
         retrier.call("cancel job " + jobId, () -> {
-            api.cancel(jobId);
+            api().cancel(jobId);
             return null;
         });
     }
@@ -395,7 +485,7 @@ final class DefaultSlurmClient implements SlurmClient {
         ensureVersion();
         List<Long> ids = List.copyOf(jobIds);
         retrier.call("cancel " + ids.size() + " jobs", () -> {
-            api.cancel(ids);
+            api().cancel(ids);
             return null;
         });
     }
@@ -412,6 +502,7 @@ final class DefaultSlurmClient implements SlurmClient {
 
     @Override
     public String toString() {
-        return "SlurmClient[" + baseUrl + ", " + api.version() + "]";
+        ApiAdapter a = api;
+        return "SlurmClient[" + baseUrl + ", " + (a == null ? "API version not chosen yet" : a.version()) + "]";
     }
 }

@@ -68,10 +68,23 @@ final class Exchanges {
 
     /**
      * slurmdbd refuses a bad or expired token differently from slurmctld: slurmrestd 24.11 answers
-     * HTTP 502 with error 7000 and "Failed to open slurmdbd connection, authentication error".
+     * HTTP 502 with error 7000 and "Failed to open slurmdbd connection, authentication error";
+     * 26.05.5 answers 502, error 7000, "Failed to open slurmdbd connection", with no word of
+     * authentication, as when slurmdbd is down: there, only a token past its expiry tells.
      */
-    static boolean isDatabaseAuthFailure(SlurmError e) {
-        return e.errorNumber() == 7000 && (e.description() + " " + e.error()).toLowerCase().contains("authentication");
+    static boolean isDatabaseAuthFailure(SlurmError e, boolean tokenExpired) {
+        return e.errorNumber() == 7000 && isDatabaseAuthFailure(e.description() + " " + e.error(), tokenExpired);
+    }
+
+    /** The same rule on an answer's text (the interceptor sees only the body). */
+    static boolean isDatabaseAuthFailure(String text, boolean tokenExpired) {
+        String t = text.toLowerCase();
+        return t.contains("authentication error") || (tokenExpired && t.contains("slurmdbd connection"));
+    }
+
+    /** Whether the token's own expiry has passed (false when it has none). */
+    static boolean expired(Token token, Clock clock) {
+        return token.expiresAt().map(exp -> !exp.isAfter(clock.instant())).orElse(false);
     }
 
     /** The {@code errors[]} and {@code warnings[]} of an answer, as every version's adapter reads them. */
@@ -168,7 +181,7 @@ final class Exchanges {
         String detail = errors.isEmpty() ? abbreviate(text) : errors.toString();
 
         boolean auth = status == 401 || status == 511
-                || errors.stream().anyMatch(e -> isAuthSlurmError(e.errorNumber()) || isDatabaseAuthFailure(e));
+                || errors.stream().anyMatch(e -> isAuthSlurmError(e.errorNumber()) || isDatabaseAuthFailure(e, tokenExpired()));
         if (auth) {
             return new SlurmAuthenticationException(authMessage(what, status, detail), status, errors, warnings);
         }
@@ -180,6 +193,14 @@ final class Exchanges {
 
         String message = "slurmrestd refused " + what + " (HTTP " + status + "): " + detail + hint(errors, status);
         return new SlurmRejectedException(message, status, errors, warnings, retryable, retryAfter(response));
+    }
+
+    private boolean tokenExpired() {
+        try {
+            return expired(tokens.current(), clock);
+        } catch (SlurmException e) {
+            return false;
+        }
     }
 
     private String authMessage(String what, int status, String detail) {

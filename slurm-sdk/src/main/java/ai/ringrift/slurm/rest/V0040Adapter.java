@@ -18,8 +18,8 @@ import java.util.function.Consumer;
 import retrofit2.Retrofit;
 
 /**
- * Data parser v0.0.40 (Slurm 23.11 to 24.11): its generated calls, {@link V0040Mapping} and the
- * endpoints declared again in {@link V0040Fixes}.
+ * Data parser v0.0.40 (Slurm 23.11 to 24.11 (removed in 25.11)): its generated calls, {@link
+ * V0040Mapping} and the endpoints declared again in {@link V0040Fixes}.
  */
 final class V0040Adapter implements ApiAdapter {
 

@@ -18,8 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Between the SDK's own types and the generated v0.0.40 models. The only place that knows them:
- * a v0.0.42 mapping can sit beside it without callers noticing.
+ * Between the SDK's own types and the generated v0.0.40 models: the only place that knows them.
  */
 final class V0040Mapping {
 

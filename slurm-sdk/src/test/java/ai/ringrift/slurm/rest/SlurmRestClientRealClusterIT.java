@@ -40,13 +40,16 @@ class SlurmRestClientRealClusterIT {
         }
     }
 
+    /** The API version under test: SLURM_REST_API_VERSION, else auto (the newest the server serves). */
+    static final String API_VERSION = System.getenv().getOrDefault("SLURM_REST_API_VERSION", "auto");
+
     private static TokenSource minted() {
         return TokenSources.jwtKey(cluster.jwtKeyFile(), cluster.user(), Duration.ofMinutes(30), Clock.systemUTC());
     }
 
     private static SlurmClient clientFor(String url, TokenSource tokens, RetryPolicy policy) {
         return SlurmClient.builder().baseUrl(url).tokenSource(tokens).retryPolicy(policy)
-                .readTimeout(Duration.ofSeconds(60)).build();
+                .apiVersion(API_VERSION).readTimeout(Duration.ofSeconds(60)).build();
     }
 
     private static JobSubmission.Builder heldJob(String name) {
@@ -64,10 +67,13 @@ class SlurmRestClientRealClusterIT {
     }
 
     @Test
-    void confirmsV0040AndReadsTheCluster() {
+    void confirmsTheVersionAndReadsTheCluster() {
         ServerInfo info = client.checkVersion();
-        assertThat(info.slurmRelease()).startsWith("24.11");
-        assertThat(info.dataParser()).contains("v0.0.40");
+        assertThat(info.dataParser()).contains(client.apiVersion());
+        if (API_VERSION.equals("auto")) {
+            // the newest version both speak: 24.11 serves up to v0.0.42, 26.05 up to v0.0.45
+            assertThat(client.apiVersion()).isEqualTo(info.slurmRelease().startsWith("24.11") ? "v0.0.42" : "v0.0.44");
+        }
         assertThat(info.controllerUp()).isTrue();
         assertThat(client.partitions()).extracting(PartitionInfo::name).contains("gpu-train", "gpu-selfplay", "cpu-eval");
         assertThat(client.partitions()).allMatch(PartitionInfo::up);
@@ -147,7 +153,7 @@ class SlurmRestClientRealClusterIT {
     void anExpiredTokenIsRefusedBySlurmctldWithHttp511() {
         String expired = cluster.mintToken(cluster.user(), Duration.ofSeconds(-120), Clock.systemUTC());
         try (SlurmClient stale = SlurmClient.builder().baseUrl(cluster.restUrl().toString())
-                .tokenSource(TokenSources.fixed(expired)).checkVersion(false).build()) {
+                .tokenSource(TokenSources.fixed(expired)).apiVersion(API_VERSION).checkVersion(false).build()) {
             assertThatThrownBy(() -> stale.jobs(1)).isInstanceOfSatisfying(SlurmAuthenticationException.class, e -> {
                 assertThat(e.httpStatus()).hasValue(511);
                 assertThat(e.hasErrorNumber(1007)).isTrue();
@@ -187,7 +193,7 @@ class SlurmRestClientRealClusterIT {
     @Test
     void aLostAnswerToASubmissionNeverMakesASecondJob() throws Exception {
         try (ResponseDroppingProxy proxy = new ResponseDroppingProxy(cluster.restUrl().getHost(),
-                        cluster.restUrl().getPort(), "POST /slurm/v0.0.40/job/submit");
+                        cluster.restUrl().getPort(), "POST /slurm/" + client.apiVersion() + "/job/submit");
                 SlurmClient viaProxy = clientFor(proxy.url(), minted(), RetryPolicy.defaults())) {
             String key = "lost-" + UUID.randomUUID();
             SubmittedJob job = track(viaProxy.submit(heldJob("rest-lost-answer").submitKey(key).build()));
@@ -209,7 +215,9 @@ class SlurmRestClientRealClusterIT {
     void aServerWithoutV0040IsNamedInTheError() {
         try (SlurmClient wrong = clientFor(cluster.restUrl().resolve("/not-slurm/").toString(), minted(), RetryPolicy.none())) {
             assertThatThrownBy(wrong::ping).isInstanceOfSatisfying(SlurmVersionException.class,
-                    e -> assertThat(e.getMessage()).contains("/slurm/v0.0.40").contains("24.11"));
+                    e -> assertThat(e.getMessage()).contains(API_VERSION.equals("auto")
+                            ? "serves none of the API versions this client speaks (v0.0.40, v0.0.42, v0.0.44)"
+                            : "does not serve /slurm/" + API_VERSION + ", the API version pinned"));
         }
     }
 

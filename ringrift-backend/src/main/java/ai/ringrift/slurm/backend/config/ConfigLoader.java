@@ -16,6 +16,7 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -43,7 +44,7 @@ public final class ConfigLoader {
             "gpus_training", "gpus_selfplay", "gpus_tournament", "cpus_training", "cpus_selfplay", "cpus_tournament",
             "mem_training", "mem_selfplay", "mem_tournament", "requeue_training", "requeue_selfplay", "requeue_tournament");
     private static final Set<String> REST_KEYS = Set.of("url", "user", "jwt_key_file", "token_lifespan", "token_file",
-            "token_env", "ca_file");
+            "token_env", "ca_file", "api_version");
 
     private final Path file;
     private final Map<String, Integer> lines;
@@ -236,8 +237,13 @@ public final class ConfigLoader {
         }
         Duration lifespan = duration(rest, "token_lifespan", "30m", "slurm.rest");
         String ca = override("SLURM_CA_FILE", text(rest, "ca_file", null, "slurm.rest"));
+        String apiVersion = override("SLURM_REST_API_VERSION", text(rest, "api_version", "auto", "slurm.rest")).trim();
+        List<String> versions = ai.ringrift.slurm.rest.SlurmClient.Builder.supportedApiVersions();
+        if (!apiVersion.equals("auto") && !versions.contains(apiVersion)) {
+            throw fail("slurm.rest.api_version", "'" + apiVersion + "' is not auto or one of " + versions);
+        }
         return new RestSettings(url, user, keyFile == null ? null : Path.of(keyFile), lifespan,
-                tokenFile == null ? null : Path.of(tokenFile), tokenEnv, ca == null ? null : Path.of(ca));
+                tokenFile == null ? null : Path.of(tokenFile), tokenEnv, ca == null ? null : Path.of(ca), apiVersion);
     }
 
     /** {@code slurm.work_types}: the work types moved to Slurm (default all three; the design's phase 1 is [training]). */

@@ -6,6 +6,8 @@ import java.time.Duration;
 /**
  * How to reach slurmrestd. Exactly one token source is set: {@code jwtKeyFile} (minted tokens of
  * {@code tokenLifespan}), {@code tokenFile}, or {@code tokenFromEnvironment} (SLURM_JWT).
+ * {@code apiVersion} is {@code auto} (the newest data parser version both sides speak, chosen on
+ * first contact) or the one pinned ({@code v0.0.40}, {@code v0.0.42}, {@code v0.0.44}).
  */
 public record RestSettings(String url, String user, Path jwtKeyFile, Duration tokenLifespan, Path tokenFile,
-        boolean tokenFromEnvironment, Path caFile) {}
+        boolean tokenFromEnvironment, Path caFile, String apiVersion) {}

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Assumptions;
  * The local real Slurm cluster that {@code scripts/local-slurm.sh up} brings up, as the tests see it.
  *
  * <p>Its connection facts come from the file the script writes ({@code cluster.env}); the path is
- * {@code $RINGRIFT_SLURM_ENV_FILE}, else {@code $RINGRIFT_SLURM_HOME/cluster.env}, else
- * {@code /var/lib/ringrift-slurm/cluster.env}. A test that needs the cluster and cannot reach it
+ * {@code $RINGRIFT_SLURM_ENV_FILE}, else {@code $RINGRIFT_SLURM_HOME/cluster.env}, else that of the
+ * release in {@code $RINGRIFT_SLURM_RELEASE} ({@code /var/lib/ringrift-slurm/cluster.env} for 24.11,
+ * {@code /var/lib/ringrift-slurm-26.05/cluster.env} for 26.05). A test that needs the cluster and cannot reach it
  * fails with a message that says how to start it. Only {@code RINGRIFT_SKIP_CLUSTER_TESTS=true},
  * set on purpose, turns that failure into a skip.
  */
@@ -119,7 +120,13 @@ public final class LocalCluster {
             return Path.of(explicit);
         }
         String home = System.getenv("RINGRIFT_SLURM_HOME");
-        return Path.of(home != null && !home.isBlank() ? home : "/var/lib/ringrift-slurm", "cluster.env");
+        return Path.of(home != null && !home.isBlank() ? home : defaultHome(), "cluster.env");
+    }
+
+    /** Where scripts/local-slurm.sh keeps the cluster of RINGRIFT_SLURM_RELEASE (24.11 by default). */
+    private static String defaultHome() {
+        String release = System.getenv().getOrDefault("RINGRIFT_SLURM_RELEASE", "24.11");
+        return release.isBlank() || release.equals("24.11") ? "/var/lib/ringrift-slurm" : "/var/lib/ringrift-slurm-" + release;
     }
 
     private void requireReachable() {

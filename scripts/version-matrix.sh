@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The SDK's real-cluster suite (SlurmRestClientRealClusterIT: submit, held jobs, cancel, a lost
+# submit answer adopted without a second job, refused and expired tokens, a slurmctld restart) for
+# each pair of Slurm release and API version a user meets, beside the full suite's own pair
+# (Slurm 24.11 with v0.0.42, which auto picks there):
+#   24.11 + v0.0.40 (pinned), 26.05 + v0.0.42 (pinned), 26.05 + v0.0.44 (auto picks it)
+# Brings up the local 26.05 cluster (scripts/local-slurm.sh --release 26.05 up). Each pair writes its
+# reports to slurm-sdk/target/failsafe-reports-RELEASE-VERSION. Run after a build (mvn install or
+# scripts/test.sh); exits non-zero when any pair fails.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+RINGRIFT_SLURM_RELEASE=26.05 scripts/local-slurm.sh up
+failed=0
+for pair in 24.11:v0.0.40 26.05:v0.0.42 26.05:auto; do
+  release=${pair%%:*}
+  version=${pair#*:}
+  t0=$SECONDS
+  log=$(mktemp -t "version-matrix-$release-$version.XXXX.log")
+  if RINGRIFT_SLURM_RELEASE=$release SLURM_REST_API_VERSION=$version mvn -B -ntp verify -pl slurm-sdk \
+      -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=SlurmRestClientRealClusterIT \
+      -Dfailsafe.reportsDirectory="target/failsafe-reports-$release-$version" >"$log" 2>&1; then
+    echo "[versions] Slurm $release with $version: passed in $((SECONDS - t0)) s"
+  else
+    grep -E 'Tests run:|<<<' "$log" | tail -n 10
+    echo "[versions] Slurm $release with $version: FAILED in $((SECONDS - t0)) s (log: $log)"
+    failed=$((failed + 1))
+  fi
+done
+exit $failed
