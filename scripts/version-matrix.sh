@@ -5,8 +5,9 @@
 # (Slurm 24.11 with v0.0.42, which auto picks there):
 #   24.11 + v0.0.40 (pinned), 26.05 + v0.0.42 (pinned), 26.05 + v0.0.44 (auto picks it)
 # Brings up the local 26.05 cluster (scripts/local-slurm.sh --release 26.05 up). Each pair writes its
-# reports to slurm-sdk/target/failsafe-reports-RELEASE-VERSION. Run after a build (mvn install or
-# scripts/test.sh); exits non-zero when any pair fails.
+# reports to slurm-sdk/target/failsafe-reports-RELEASE-VERSION. Then the pinned v0.0.42 and
+# v0.0.44 specs are compared with what Slurm 26.05 serves. Run after mvn install (the consumer
+# check in .ci/run does it); exits non-zero when anything fails.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 RINGRIFT_SLURM_RELEASE=26.05 scripts/local-slurm.sh up
@@ -26,4 +27,15 @@ for pair in 24.11:v0.0.40 26.05:v0.0.42 26.05:auto; do
     failed=$((failed + 1))
   fi
 done
+# the pinned v0.0.42 and v0.0.44 specs against what Slurm 26.05 serves (v0.0.40's runs in the full suite)
+t0=$SECONDS
+log=$(mktemp -t version-matrix-specs.XXXX.log)
+if RINGRIFT_SLURM_RELEASE=26.05 mvn -B -ntp verify -pl slurm-client -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dit.test=PinnedSpecMatchesServerIT -Dfailsafe.reportsDirectory=target/failsafe-reports-26.05-specs >"$log" 2>&1; then
+  echo "[versions] $(grep -o 'pinned specs .* serves' "$log" | head -1): passed in $((SECONDS - t0)) s"
+else
+  grep -E 'Tests run:|<<<|Expecting|differ' "$log" | tail -n 10
+  echo "[versions] pinned specs against Slurm 26.05: FAILED (log: $log)"
+  failed=$((failed + 1))
+fi
 exit $failed
