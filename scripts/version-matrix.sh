@@ -5,23 +5,46 @@
 # (Slurm 24.11 with v0.0.42, which auto picks there):
 #   24.11 + v0.0.40 (pinned), 26.05 + v0.0.42 (pinned), 26.05 + v0.0.44 (auto picks it)
 # Brings up the local 26.05 cluster (scripts/local-slurm.sh --release 26.05 up). Each pair writes its
-# reports to slurm-sdk/target/failsafe-reports-RELEASE-VERSION. Then the pinned v0.0.42 and
+# reports in slurm-sdk/target/failsafe-reports-RELEASE-VERSION. Then the pinned v0.0.42 and
 # v0.0.44 specs are compared with what Slurm 26.05 serves. Run after mvn install (the consumer
 # check in .ci/run does it); exits non-zero when anything fails.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 RINGRIFT_SLURM_RELEASE=26.05 scripts/local-slurm.sh up
 failed=0
+
+# Failsafe writes its reports to target/failsafe-reports whatever it is told; each run here moves
+# them to a directory of their own (counted by .ci/run's closing line), and the full suite's
+# reports, set aside first, come back at the end.
+for m in slurm-sdk slurm-client; do
+  rm -rf "$m/target/failsafe-reports-"*
+  [ -d "$m/target/failsafe-reports" ] && mv "$m/target/failsafe-reports" "$m/target/failsafe-reports.suite"
+done
+restore() {
+  for m in slurm-sdk slurm-client; do
+    if [ -d "$m/target/failsafe-reports.suite" ]; then
+      rm -rf "$m/target/failsafe-reports"
+      mv "$m/target/failsafe-reports.suite" "$m/target/failsafe-reports"
+    fi
+  done
+}
+trap restore EXIT
+keep() { # module name: this run's reports under failsafe-reports-NAME
+  if [ -d "$1/target/failsafe-reports" ]; then
+    mv "$1/target/failsafe-reports" "$1/target/failsafe-reports-$2"
+  fi
+}
 for pair in 24.11:v0.0.40 26.05:v0.0.42 26.05:auto; do
   release=${pair%%:*}
   version=${pair#*:}
   t0=$SECONDS
   log=$(mktemp -t "version-matrix-$release-$version.XXXX.log")
   if RINGRIFT_SLURM_RELEASE=$release SLURM_REST_API_VERSION=$version mvn -B -ntp verify -pl slurm-sdk \
-      -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=SlurmRestClientRealClusterIT \
-      -Dfailsafe.reportsDirectory="target/failsafe-reports-$release-$version" >"$log" 2>&1; then
+      -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=SlurmRestClientRealClusterIT >"$log" 2>&1; then
+    keep slurm-sdk "$release-$version"
     echo "[versions] Slurm $release with $version: passed in $((SECONDS - t0)) s"
   else
+    keep slurm-sdk "$release-$version"
     grep -E 'Tests run:|<<<' "$log" | tail -n 10
     echo "[versions] Slurm $release with $version: FAILED in $((SECONDS - t0)) s (log: $log)"
     failed=$((failed + 1))
@@ -31,9 +54,11 @@ done
 t0=$SECONDS
 log=$(mktemp -t version-matrix-specs.XXXX.log)
 if RINGRIFT_SLURM_RELEASE=26.05 mvn -B -ntp verify -pl slurm-client -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dit.test=PinnedSpecMatchesServerIT -Dfailsafe.reportsDirectory=target/failsafe-reports-26.05-specs >"$log" 2>&1; then
+    -Dit.test=PinnedSpecMatchesServerIT >"$log" 2>&1; then
+  keep slurm-client 26.05-specs
   echo "[versions] $(grep -o 'pinned specs .* serves' "$log" | head -1): passed in $((SECONDS - t0)) s"
 else
+  keep slurm-client 26.05-specs
   grep -E 'Tests run:|<<<|Expecting|differ' "$log" | tail -n 10
   echo "[versions] pinned specs against Slurm 26.05: FAILED (log: $log)"
   failed=$((failed + 1))
