@@ -30,7 +30,7 @@ class JobUserViewRealClusterIT {
     static void cluster() throws Exception {
         LocalCluster cluster = LocalCluster.require();
         shared = cluster.sharedDir();
-        yaml = Files.readString(Path.of(System.getProperty("project.root", "..")).resolve("config/unified_loop.yaml"))
+        yaml = LocalCluster.projectYaml()
                 .replace("poll_interval_min: 2s", "poll_interval_min: 500ms")
                 .replace("poll_interval_max: 60s", "poll_interval_max: 2s");
         StandIns.install(ConfigLoader.load(write(yaml)).slurm().repoDir());
@@ -43,7 +43,7 @@ class JobUserViewRealClusterIT {
     }
 
     private static SlurmBackend backendWithLogDir(Path logDir) throws Exception {
-        LoopConfig config = ConfigLoader.load(write(yaml.replace("log_dir: /var/lib/ringrift-slurm/shared/slurm/logs",
+        LoopConfig config = ConfigLoader.load(write(yaml.replaceAll("log_dir: .*",
                 "log_dir: " + logDir)));
         return (SlurmBackend) OrchestratorBackend.fromConfig(config);
     }

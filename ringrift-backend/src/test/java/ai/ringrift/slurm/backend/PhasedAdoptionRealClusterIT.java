@@ -53,7 +53,7 @@ class PhasedAdoptionRealClusterIT {
     @BeforeAll
     static void cluster() throws Exception {
         LocalCluster.require();
-        yaml = Files.readString(Path.of(System.getProperty("project.root", "..")).resolve("config/unified_loop.yaml"))
+        yaml = LocalCluster.projectYaml()
                 .replace("poll_interval_min: 2s", "poll_interval_min: 500ms")
                 .replace("poll_interval_max: 60s", "poll_interval_max: 2s");
         StandIns.install(load(yaml).slurm().repoDir());

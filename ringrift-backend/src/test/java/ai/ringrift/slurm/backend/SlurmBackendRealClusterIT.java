@@ -36,17 +36,9 @@ class SlurmBackendRealClusterIT {
     @BeforeAll
     static void start() throws Exception {
         LocalCluster.require();
-        Path project = Path.of(System.getProperty("project.root", ".."));
-        String yaml = Files.readString(project.resolve("config/unified_loop.yaml"))
-                .replace("poll_interval_min: 2s", "poll_interval_min: 500ms")
-                .replace("poll_interval_max: 60s", "poll_interval_max: 3s");
-        Path file = Files.createTempFile("unified_loop", ".yaml");
-        Files.writeString(file, yaml);
-        LoopConfig config = ConfigLoader.load(file);
+        LoopConfig config = ConfigLoader.load(LocalCluster.fastPollingConfig());
         settings = config.slurm();
-        Path small = Files.createTempFile("unified_loop_small_arrays", ".yaml");
-        Files.writeString(small, yaml.replace("max_array_size: 1001", "max_array_size: 3"));
-        smallArrays = ConfigLoader.load(small).slurm();
+        smallArrays = ConfigLoader.load(LocalCluster.fastPollingConfig("max_array_size: 1001", "max_array_size: 3")).slurm();
         StandIns.install(settings.repoDir());
         backend = (SlurmBackend) OrchestratorBackend.fromConfig(config);
     }

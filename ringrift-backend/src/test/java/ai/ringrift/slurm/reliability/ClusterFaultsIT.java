@@ -42,7 +42,7 @@ class ClusterFaultsIT {
     static void setUp() throws Exception {
         cluster = LocalCluster.require();
         Path project = Path.of(System.getProperty("project.root", ".."));
-        yaml = Files.readString(project.resolve("config/unified_loop.yaml"))
+        yaml = LocalCluster.projectYaml()
                 .replace("poll_interval_min: 2s", "poll_interval_min: 500ms")
                 .replace("poll_interval_max: 60s", "poll_interval_max: 3s");
         config = load(yaml);
@@ -150,8 +150,8 @@ class ClusterFaultsIT {
     void anUnwritableLogDirectoryIsRefusedBeforeAnythingIsSubmitted() throws Exception {
         Path logs = Files.createDirectories(config.slurm().sharedRoot().resolve("unwritable-logs-" + UUID.randomUUID()));
         Files.setPosixFilePermissions(logs, PosixFilePermissions.fromString("rwxr-xr-x")); // root's: the job user cannot write
-        try (SlurmBackend backend = (SlurmBackend) OrchestratorBackend.fromConfig(load(yaml.replace(
-                "log_dir: /var/lib/ringrift-slurm/shared/slurm/logs", "log_dir: " + logs)))) {
+        try (SlurmBackend backend = (SlurmBackend) OrchestratorBackend.fromConfig(load(yaml.replaceAll(
+                "log_dir: .*", "log_dir: " + logs)))) {
             Instant before = Instant.now().minusSeconds(1);
             assertThatThrownBy(() -> backend.runTournament(TaskSpec.builder().label("nolog").build()))
                     .isInstanceOf(SlurmUsageException.class)

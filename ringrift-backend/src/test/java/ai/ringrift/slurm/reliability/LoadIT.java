@@ -35,7 +35,7 @@ class LoadIT {
         LocalCluster.require();
         Path project = Path.of(System.getProperty("project.root", ".."));
         Path file = Files.createTempFile("unified_loop_load", ".yaml");
-        Files.writeString(file, Files.readString(project.resolve("config/unified_loop.yaml"))
+        Files.writeString(file, LocalCluster.projectYaml()
                 .replace("poll_interval_min: 2s", "poll_interval_min: 1s")
                 .replace("poll_interval_max: 60s", "poll_interval_max: 5s"));
         LoopConfig config = ConfigLoader.load(file);

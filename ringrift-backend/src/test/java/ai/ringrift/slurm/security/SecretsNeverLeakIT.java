@@ -96,7 +96,7 @@ class SecretsNeverLeakIT {
 
         // the backend, end to end, through the project's config
         Path project = Path.of(System.getProperty("project.root", ".."));
-        var config = ConfigLoader.load(project.resolve("config/unified_loop.yaml"));
+        var config = ConfigLoader.load(LocalCluster.fastPollingConfig());
         ai.ringrift.slurm.backend.StandIns.install(config.slurm().repoDir());
         try (SlurmBackend backend = (SlurmBackend) OrchestratorBackend.fromConfig(config)) {
             remember(backend.client());
@@ -148,7 +148,7 @@ class SecretsNeverLeakIT {
         }
 
         // job scripts written for audit on the shared filesystem
-        try (Stream<Path> scripts = Files.list(ConfigLoader.load(project.resolve("config/unified_loop.yaml")).slurm().jobDir())) {
+        try (Stream<Path> scripts = Files.list(ConfigLoader.load(LocalCluster.fastPollingConfig()).slurm().jobDir())) {
             for (Path script : scripts.toList()) {
                 String body = Files.readString(script);
                 assertThat(body).doesNotContain("SLURM_JWT").doesNotContain("X-SLURM-USER-TOKEN");

@@ -44,7 +44,7 @@ class CliExitCodesIT {
     static void setUp() throws Exception {
         cluster = LocalCluster.require();
         Path project = Path.of(System.getProperty("project.root", ".."));
-        yaml = Files.readString(project.resolve("config/unified_loop.yaml"))
+        yaml = LocalCluster.projectYaml()
                 .replace("poll_interval_min: 2s", "poll_interval_min: 500ms")
                 .replace("poll_interval_max: 60s", "poll_interval_max: 2s");
         config = write(yaml);
@@ -180,7 +180,7 @@ class CliExitCodesIT {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        Path unreachable = write(yaml.replace("url: http://127.0.0.1:6820", "url: http://127.0.0.1:" + port));
+        Path unreachable = write(yaml.replaceAll("url: http://127\\.0\\.0\\.1:\\d+", "url: http://127.0.0.1:" + port));
         Cli.Run submit = run(unreachable, "submit", "tournament");
         assertThat(submit.exit()).as(submit.all()).isEqualTo(RingriftSlurm.UNAVAILABLE);
         Cli.Run preflight = run(unreachable, "preflight");
@@ -220,7 +220,7 @@ class CliExitCodesIT {
         });
         server.start();
         try {
-            Path other = write(yaml.replace("url: http://127.0.0.1:6820", "url: http://127.0.0.1:" + server.getAddress().getPort()));
+            Path other = write(yaml.replaceAll("url: http://127\\.0\\.0\\.1:\\d+", "url: http://127.0.0.1:" + server.getAddress().getPort()));
             Cli.Run submit = run(other, "submit", "tournament");
             assertThat(submit.exit()).as(submit.all()).isEqualTo(RingriftSlurm.UNAVAILABLE);
             assertThat(submit.err()).contains("serves none of the API versions this client speaks (v0.0.40, v0.0.42, v0.0.44)");

@@ -20,7 +20,7 @@ class CliPhasesIT {
     @BeforeAll
     static void config() throws Exception {
         LocalCluster.require();
-        String yaml = Files.readString(Path.of(System.getProperty("project.root", "..")).resolve("config/unified_loop.yaml"))
+        String yaml = LocalCluster.projectYaml()
                 .replace("  enabled: true\n", "  enabled: true\n  work_types: [training]\n")
                 .replace("partition_selfplay: gpu-selfplay", "partition_selfplay: not-built-yet")
                 .replace("partition_tournament: cpu-eval", "partition_tournament: not-built-either");

@@ -15,7 +15,7 @@ class CliRealClusterIT {
     @BeforeAll
     static void cluster() {
         LocalCluster.require();
-        config = Path.of(System.getProperty("project.root", "..")).resolve("config/unified_loop.yaml").toString();
+        config = LocalCluster.fastPollingConfig().toString();
     }
 
     private static Cli.Run run(String... args) {

@@ -33,7 +33,7 @@ class CliSignalIT {
         // prints on its way out would be lost
         Path errFile = Files.createTempFile("ringrift-slurm-sigterm", ".err");
         Process cli = new ProcessBuilder(java, "-jar", jar.toString(), "submit", "tournament", "--config",
-                project.resolve("config/unified_loop.yaml").toString(), "--set", "label=sigterm", "--wait", "--", "--sleep", "120")
+                LocalCluster.fastPollingConfig().toString(), "--set", "label=sigterm", "--wait", "--", "--sleep", "120")
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(errFile.toFile()).start();
         List<String> err = new java.util.concurrent.CopyOnWriteArrayList<>();
         long id = -1;

@@ -54,9 +54,32 @@ public final class LocalCluster {
     }
 
     /**
-     * The project's {@code config/unified_loop.yaml} with faster polling for tests (every 500 ms
-     * at first, at most every 2 s), and then each {@code from, to} pair of {@code replacements}
-     * applied; written to a temporary file.
+     * The project's {@code config/unified_loop.yaml} as it applies to the running local cluster:
+     * the file is written for the 24.11 cluster (slurmrestd on {@code http://127.0.0.1:6820}, shared
+     * tree under {@code /var/lib/ringrift-slurm/}); for another release (RINGRIFT_SLURM_RELEASE)
+     * the URL and the paths become that cluster's. scripts/run-main.sh applies the same rewrite.
+     */
+    public static String projectYaml() {
+        try {
+            String yaml = Files.readString(Path.of(System.getProperty("project.root", "..")).resolve("config/unified_loop.yaml"));
+            return require().forThisCluster(yaml);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** {@code yaml} written for the 24.11 cluster, with this cluster's slurmrestd URL and home instead. */
+    public String forThisCluster(String yaml) {
+        String home = rootDir.getParent().toString();
+        return yaml.replace("/var/lib/ringrift-slurm/", home + "/")
+                .replace("http://127.0.0.1:6820", restUrl.toString());
+    }
+
+    /**
+     * {@link #projectYaml()} with faster polling for tests (every 500 ms at first, at most every
+     * 2 s), and then each {@code from, to} pair of {@code replacements} applied (write them as in
+     * config/unified_loop.yaml; paths under /var/lib/ringrift-slurm/ are rewritten for the running
+     * cluster after them); written to a temporary file.
      */
     public static Path fastPollingConfig(String... replacements) {
         if (replacements.length % 2 != 0) {
@@ -73,7 +96,7 @@ public final class LocalCluster {
                 yaml = yaml.replace(replacements[i], replacements[i + 1]);
             }
             Path file = Files.createTempFile("unified_loop_test", ".yaml");
-            Files.writeString(file, yaml);
+            Files.writeString(file, require().forThisCluster(yaml));
             return file;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
