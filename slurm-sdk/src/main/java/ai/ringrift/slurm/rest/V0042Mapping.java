@@ -1,74 +1,29 @@
 package ai.ringrift.slurm.rest;
 
+import ai.ringrift.slurm.client.v0042.model.V0042Assoc;
 import ai.ringrift.slurm.client.v0042.model.V0042Job;
-import ai.ringrift.slurm.client.v0042.model.V0042JobDescMsg;
 import ai.ringrift.slurm.client.v0042.model.V0042JobInfo;
-import ai.ringrift.slurm.client.v0042.model.V0042JobSubmitReq;
 import ai.ringrift.slurm.client.v0042.model.V0042Node;
 import ai.ringrift.slurm.client.v0042.model.V0042PartitionInfo;
 import ai.ringrift.slurm.client.v0042.model.V0042ProcessExitCodeVerbose;
-import ai.ringrift.slurm.client.v0042.model.V0042Uint16NoValStruct;
 import ai.ringrift.slurm.client.v0042.model.V0042Uint32NoValStruct;
 import ai.ringrift.slurm.client.v0042.model.V0042Uint64NoValStruct;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Between the SDK's own types and the generated v0.0.42 models: the only place that knows them.
+ * From the generated v0.0.42 models to the SDK's own types: the only place that knows them.
+ * slurmdbd's records carry the resolved output paths in {@code stdout_expanded}/{@code stderr_expanded}.
  */
 final class V0042Mapping {
 
-    private static final Pattern GPU_COUNT = Pattern.compile("(?:^|,)gpu(?::[^:(,]+)?:(\\d+)");
-
     private V0042Mapping() {}
 
-    static V0042JobSubmitReq toRequest(JobSubmission s, String comment) {
-        List<String> environment = new ArrayList<>();
-        for (Map.Entry<String, String> e : s.environment().entrySet()) {
-            environment.add(e.getKey() + "=" + e.getValue());
-        }
-        if (environment.isEmpty()) {
-            environment.add("PATH=/usr/local/bin:/usr/bin:/bin"); // Slurm rejects a REST job without environment
-        }
-        V0042JobDescMsg job = new V0042JobDescMsg()
-                .name(s.name())
-                .comment(comment)
-                .currentWorkingDirectory(s.workingDirectory())
-                .environment(environment)
-                .minimumNodes(s.nodes())
-                .maximumNodes(s.nodes());
-        s.partition().ifPresent(job::partition);
-        s.account().ifPresent(job::account);
-        s.qos().ifPresent(job::qos);
-        s.standardOutput().ifPresent(job::standardOutput);
-        s.standardError().ifPresent(job::standardError);
-        s.timeLimit().ifPresent(t -> job.timeLimit(u32((t.toSeconds() + 59) / 60)));
-        s.cpusPerTask().ifPresent(job::cpusPerTask);
-        s.memoryPerNodeMb().ifPresent(mb -> job.memoryPerNode(new V0042Uint64NoValStruct().set(true).infinite(false).number(mb)));
-        s.tresPerNode().ifPresent(job::tresPerNode);
-        s.array().ifPresent(job::array);
-        if (s.hold()) {
-            job.hold(true);
-        }
-        s.requeue().ifPresent(job::requeue);
-        s.warningSignal().ifPresent(signal -> {
-            job.killWarningSignal(signal.startsWith("SIG") ? signal.substring(3) : signal);
-            job.killWarningDelay(new V0042Uint16NoValStruct().set(true).infinite(false).number(s.warningSecondsBefore()));
-            job.killWarningFlags(List.of(V0042JobDescMsg.KillWarningFlagsEnum.BATCH_JOB));
-        });
-        s.container().ifPresent(job::container);
-        return new V0042JobSubmitReq().script(s.script()).job(job);
-    }
-
     static JobInfo fromController(V0042JobInfo j) {
-        List<String> states = names(j.getJobState());
+        List<String> states = Mappings.names(j.getJobState());
         long arrayJobId = number(j.getArrayJobId(), 0);
         int taskId = (int) number(j.getArrayTaskId(), -1);
-        return new JobInfo(j.getJobId() == null ? 0 : j.getJobId(), arrayJobId, arrayJobId > 0 ? taskId : -1,
+        return new JobInfo(Mappings.orZero(j.getJobId()), arrayJobId, arrayJobId > 0 ? taskId : -1,
                 j.getName(), JobState.fromNames(states), states, j.getStateReason(), exitCode(j.getExitCode()),
                 signal(j.getExitCode()), j.getComment(), j.getPartition(), j.getAccount(), j.getUserName(),
                 time(j.getSubmitTime()), time(j.getStartTime()), time(j.getEndTime()), j.getStandardOutput(),
@@ -76,100 +31,55 @@ final class V0042Mapping {
     }
 
     static JobInfo fromAccounting(V0042Job j) {
-        List<String> states = j.getState() == null ? List.of() : names(j.getState().getCurrent());
+        List<String> states = j.getState() == null ? List.of() : Mappings.names(j.getState().getCurrent());
         long arrayJobId = j.getArray() == null || j.getArray().getJobId() == null ? 0 : j.getArray().getJobId();
         int taskId = j.getArray() == null ? -1 : (int) number(j.getArray().getTaskId(), -1);
         var time = j.getTime();
-        return new JobInfo(j.getJobId() == null ? 0 : j.getJobId(), arrayJobId, arrayJobId > 0 ? taskId : -1,
+        return new JobInfo(Mappings.orZero(j.getJobId()), arrayJobId, arrayJobId > 0 ? taskId : -1,
                 j.getName(), JobState.fromNames(states), states,
                 j.getState() == null ? "" : j.getState().getReason(), exitCode(j.getExitCode()), signal(j.getExitCode()),
                 j.getComment() == null ? "" : j.getComment().getJob(), j.getPartition(), j.getAccount(), j.getUser(),
-                time == null ? null : epoch(time.getSubmission()), time == null ? null : epoch(time.getStart()),
-                time == null ? null : epoch(time.getEnd()), resolved(j.getStdoutExpanded(), ""),
-                resolved(j.getStderrExpanded(), ""), JobInfo.Source.ACCOUNTING,
+                time == null ? null : Mappings.epoch(time.getSubmission()), time == null ? null : Mappings.epoch(time.getStart()),
+                time == null ? null : Mappings.epoch(time.getEnd()), Mappings.resolved(j.getStdoutExpanded(), ""),
+                Mappings.resolved(j.getStderrExpanded(), ""), JobInfo.Source.ACCOUNTING,
                 j.getArray() == null ? "" : j.getArray().getTask());
     }
 
-    /** A row of /jobs/state/; null for one without a job id (see {@link JobStateEntry#parse}). */
-    static JobStateEntry stateEntry(V0042Fixes.JobsStateAnswer.Row row) {
-        return JobStateEntry.parse(row.jobId(), row.state() == null ? List.of() : row.state());
-    }
-
     static PartitionInfo partition(V0042PartitionInfo p) {
-        List<String> states = p.getPartition() == null ? List.of() : names(p.getPartition().getState());
+        List<String> states = p.getPartition() == null ? List.of() : Mappings.names(p.getPartition().getState());
         return new PartitionInfo(p.getName(), states.contains("UP"), states,
                 p.getNodes() == null ? "" : p.getNodes().getConfigured(),
-                p.getCpus() == null || p.getCpus().getTotal() == null ? 0 : p.getCpus().getTotal(),
-                p.getNodes() == null || p.getNodes().getTotal() == null ? 0 : p.getNodes().getTotal());
+                p.getCpus() == null ? 0 : Mappings.orZero(p.getCpus().getTotal()),
+                p.getNodes() == null ? 0 : Mappings.orZero(p.getNodes().getTotal()));
     }
 
     static NodeInfo node(V0042Node n) {
-        return new NodeInfo(n.getName(), names(n.getState()), n.getPartitions() == null ? List.of() : n.getPartitions(),
-                n.getCpus() == null ? 0 : n.getCpus(), n.getAllocCpus() == null ? 0 : n.getAllocCpus(),
-                n.getRealMemory() == null ? 0 : n.getRealMemory(), n.getAllocMemory() == null ? 0 : n.getAllocMemory(),
-                gpus(n.getGres()), gpus(n.getGresUsed()), n.getArchitecture() == null ? "" : n.getArchitecture());
+        return new NodeInfo(n.getName(), Mappings.names(n.getState()), n.getPartitions() == null ? List.of() : n.getPartitions(),
+                Mappings.orZero(n.getCpus()), Mappings.orZero(n.getAllocCpus()), Mappings.orZero(n.getRealMemory()),
+                Mappings.orZero(n.getAllocMemory()), Mappings.gpus(n.getGres()), Mappings.gpus(n.getGresUsed()),
+                Mappings.orEmpty(n.getArchitecture()));
     }
 
-    /** GPUs in a gres string such as "gpu:4", "gpu:h100:8(S:0-1)" or "gpu:h100:2(IDX:0-1),shard:0". */
-    static int gpus(String gres) {
-        if (gres == null || gres.isBlank() || "(null)".equals(gres)) {
-            return 0;
-        }
-        int total = 0;
-        Matcher m = GPU_COUNT.matcher(gres);
-        while (m.find()) {
-            total += Integer.parseInt(m.group(1));
-        }
-        return total;
-    }
-
-    static List<String> names(List<? extends Enum<?>> values) {
-        if (values == null) {
-            return List.of();
-        }
-        List<String> names = new ArrayList<>(values.size());
-        for (Enum<?> v : values) {
-            names.add(v.toString().equals("unknown_default_open_api") ? "UNKNOWN" : v.toString());
-        }
-        return names;
+    static Association association(V0042Assoc a) {
+        return new Association(a.getUser(), a.getAccount(), a.getCluster(), a.getPartition(),
+                a.getQos() == null ? List.of() : a.getQos(), a.getDefault() == null ? null : a.getDefault().getQos());
     }
 
     private static int exitCode(V0042ProcessExitCodeVerbose code) {
-        if (code == null || code.getReturnCode() == null || !Boolean.TRUE.equals(code.getReturnCode().getSet())) {
-            return -1;
-        }
-        return code.getReturnCode().getNumber() == null ? -1 : code.getReturnCode().getNumber().intValue();
+        return code == null || code.getReturnCode() == null ? -1
+                : (int) Mappings.number(code.getReturnCode().getSet(), code.getReturnCode().getNumber(), -1);
     }
 
     private static int signal(V0042ProcessExitCodeVerbose code) {
-        if (code == null || code.getSignal() == null || code.getSignal().getId() == null
-                || !Boolean.TRUE.equals(code.getSignal().getId().getSet()) || code.getSignal().getId().getNumber() == null) {
-            return -1;
-        }
-        return code.getSignal().getId().getNumber().intValue();
+        return code == null || code.getSignal() == null || code.getSignal().getId() == null ? -1
+                : (int) Mappings.number(code.getSignal().getId().getSet(), code.getSignal().getId().getNumber(), -1);
     }
 
     private static long number(V0042Uint32NoValStruct n, long unset) {
-        return n == null || !Boolean.TRUE.equals(n.getSet()) || n.getNumber() == null ? unset : n.getNumber();
+        return n == null ? unset : Mappings.number(n.getSet(), n.getNumber(), unset);
     }
 
     private static Instant time(V0042Uint64NoValStruct t) {
-        if (t == null || !Boolean.TRUE.equals(t.getSet()) || t.getNumber() == null || t.getNumber() == 0) {
-            return null;
-        }
-        return Instant.ofEpochSecond(t.getNumber());
-    }
-
-    /** The resolved path when the server sent one, else {@code fallback}. */
-    private static String resolved(String expanded, String fallback) {
-        return expanded == null || expanded.isBlank() ? (fallback == null ? "" : fallback) : expanded;
-    }
-
-    private static Instant epoch(Long seconds) {
-        return seconds == null || seconds == 0 ? null : Instant.ofEpochSecond(seconds);
-    }
-
-    private static V0042Uint32NoValStruct u32(long value) {
-        return new V0042Uint32NoValStruct().set(true).infinite(false).number((int) value);
+        return t == null ? null : Mappings.time(t.getSet(), t.getNumber());
     }
 }

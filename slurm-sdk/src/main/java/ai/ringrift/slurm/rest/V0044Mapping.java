@@ -1,177 +1,88 @@
 package ai.ringrift.slurm.rest;
 
+import ai.ringrift.slurm.client.v0044.model.V0044Assoc;
 import ai.ringrift.slurm.client.v0044.model.V0044Job;
-import ai.ringrift.slurm.client.v0044.model.V0044JobDescMsg;
 import ai.ringrift.slurm.client.v0044.model.V0044JobInfo;
-import ai.ringrift.slurm.client.v0044.model.V0044JobSubmitReq;
 import ai.ringrift.slurm.client.v0044.model.V0044Node;
 import ai.ringrift.slurm.client.v0044.model.V0044PartitionInfo;
 import ai.ringrift.slurm.client.v0044.model.V0044ProcessExitCodeVerbose;
-import ai.ringrift.slurm.client.v0044.model.V0044Uint16NoValStruct;
 import ai.ringrift.slurm.client.v0044.model.V0044Uint32NoValStruct;
 import ai.ringrift.slurm.client.v0044.model.V0044Uint64NoValStruct;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Between the SDK's own types and the generated v0.0.44 models: the only place that knows them.
+ * From the generated v0.0.44 models to the SDK's own types: the only place that knows them.
+ * From v0.0.43 on, {@code standard_output} is the pattern as submitted in slurmctld's records too;
+ * the resolved paths are in {@code stdout_expanded}/{@code stderr_expanded} in both daemons' records.
  */
 final class V0044Mapping {
 
-    private static final Pattern GPU_COUNT = Pattern.compile("(?:^|,)gpu(?::[^:(,]+)?:(\\d+)");
-
     private V0044Mapping() {}
 
-    static V0044JobSubmitReq toRequest(JobSubmission s, String comment) {
-        List<String> environment = new ArrayList<>();
-        for (Map.Entry<String, String> e : s.environment().entrySet()) {
-            environment.add(e.getKey() + "=" + e.getValue());
-        }
-        if (environment.isEmpty()) {
-            environment.add("PATH=/usr/local/bin:/usr/bin:/bin"); // Slurm rejects a REST job without environment
-        }
-        V0044JobDescMsg job = new V0044JobDescMsg()
-                .name(s.name())
-                .comment(comment)
-                .currentWorkingDirectory(s.workingDirectory())
-                .environment(environment)
-                .minimumNodes(s.nodes())
-                .maximumNodes(s.nodes());
-        s.partition().ifPresent(job::partition);
-        s.account().ifPresent(job::account);
-        s.qos().ifPresent(job::qos);
-        s.standardOutput().ifPresent(job::standardOutput);
-        s.standardError().ifPresent(job::standardError);
-        s.timeLimit().ifPresent(t -> job.timeLimit(u32((t.toSeconds() + 59) / 60)));
-        s.cpusPerTask().ifPresent(job::cpusPerTask);
-        s.memoryPerNodeMb().ifPresent(mb -> job.memoryPerNode(new V0044Uint64NoValStruct().set(true).infinite(false).number(mb)));
-        s.tresPerNode().ifPresent(job::tresPerNode);
-        s.array().ifPresent(job::array);
-        if (s.hold()) {
-            job.hold(true);
-        }
-        s.requeue().ifPresent(job::requeue);
-        s.warningSignal().ifPresent(signal -> {
-            job.killWarningSignal(signal.startsWith("SIG") ? signal.substring(3) : signal);
-            job.killWarningDelay(new V0044Uint16NoValStruct().set(true).infinite(false).number(s.warningSecondsBefore()));
-            job.killWarningFlags(List.of(V0044JobDescMsg.KillWarningFlagsEnum.BATCH_JOB));
-        });
-        s.container().ifPresent(job::container);
-        return new V0044JobSubmitReq().script(s.script()).job(job);
-    }
-
     static JobInfo fromController(V0044JobInfo j) {
-        List<String> states = names(j.getJobState());
+        List<String> states = Mappings.names(j.getJobState());
         long arrayJobId = number(j.getArrayJobId(), 0);
         int taskId = (int) number(j.getArrayTaskId(), -1);
-        return new JobInfo(j.getJobId() == null ? 0 : j.getJobId(), arrayJobId, arrayJobId > 0 ? taskId : -1,
+        return new JobInfo(Mappings.orZero(j.getJobId()), arrayJobId, arrayJobId > 0 ? taskId : -1,
                 j.getName(), JobState.fromNames(states), states, j.getStateReason(), exitCode(j.getExitCode()),
                 signal(j.getExitCode()), j.getComment(), j.getPartition(), j.getAccount(), j.getUserName(),
                 time(j.getSubmitTime()), time(j.getStartTime()), time(j.getEndTime()),
-                // from v0.0.43 on standard_output is the pattern as submitted; the resolved path is *_expanded
-                resolved(j.getStdoutExpanded(), j.getStandardOutput()), resolved(j.getStderrExpanded(), j.getStandardError()),
-                JobInfo.Source.CONTROLLER, j.getArrayTaskString());
+                Mappings.resolved(j.getStdoutExpanded(), j.getStandardOutput()),
+                Mappings.resolved(j.getStderrExpanded(), j.getStandardError()), JobInfo.Source.CONTROLLER,
+                j.getArrayTaskString());
     }
 
     static JobInfo fromAccounting(V0044Job j) {
-        List<String> states = j.getState() == null ? List.of() : names(j.getState().getCurrent());
+        List<String> states = j.getState() == null ? List.of() : Mappings.names(j.getState().getCurrent());
         long arrayJobId = j.getArray() == null || j.getArray().getJobId() == null ? 0 : j.getArray().getJobId();
         int taskId = j.getArray() == null ? -1 : (int) number(j.getArray().getTaskId(), -1);
         var time = j.getTime();
-        return new JobInfo(j.getJobId() == null ? 0 : j.getJobId(), arrayJobId, arrayJobId > 0 ? taskId : -1,
+        return new JobInfo(Mappings.orZero(j.getJobId()), arrayJobId, arrayJobId > 0 ? taskId : -1,
                 j.getName(), JobState.fromNames(states), states,
                 j.getState() == null ? "" : j.getState().getReason(), exitCode(j.getExitCode()), signal(j.getExitCode()),
                 j.getComment() == null ? "" : j.getComment().getJob(), j.getPartition(), j.getAccount(), j.getUser(),
-                time == null ? null : epoch(time.getSubmission()), time == null ? null : epoch(time.getStart()),
-                time == null ? null : epoch(time.getEnd()), resolved(j.getStdoutExpanded(), ""),
-                resolved(j.getStderrExpanded(), ""), JobInfo.Source.ACCOUNTING,
+                time == null ? null : Mappings.epoch(time.getSubmission()), time == null ? null : Mappings.epoch(time.getStart()),
+                time == null ? null : Mappings.epoch(time.getEnd()), Mappings.resolved(j.getStdoutExpanded(), ""),
+                Mappings.resolved(j.getStderrExpanded(), ""), JobInfo.Source.ACCOUNTING,
                 j.getArray() == null ? "" : j.getArray().getTask());
     }
 
-    /** A row of /jobs/state/; null for one without a job id (see {@link JobStateEntry#parse}). */
-    static JobStateEntry stateEntry(V0044Fixes.JobsStateAnswer.Row row) {
-        return JobStateEntry.parse(row.jobId(), row.state() == null ? List.of() : row.state());
-    }
-
     static PartitionInfo partition(V0044PartitionInfo p) {
-        List<String> states = p.getPartition() == null ? List.of() : names(p.getPartition().getState());
+        List<String> states = p.getPartition() == null ? List.of() : Mappings.names(p.getPartition().getState());
         return new PartitionInfo(p.getName(), states.contains("UP"), states,
                 p.getNodes() == null ? "" : p.getNodes().getConfigured(),
-                p.getCpus() == null || p.getCpus().getTotal() == null ? 0 : p.getCpus().getTotal(),
-                p.getNodes() == null || p.getNodes().getTotal() == null ? 0 : p.getNodes().getTotal());
+                p.getCpus() == null ? 0 : Mappings.orZero(p.getCpus().getTotal()),
+                p.getNodes() == null ? 0 : Mappings.orZero(p.getNodes().getTotal()));
     }
 
     static NodeInfo node(V0044Node n) {
-        return new NodeInfo(n.getName(), names(n.getState()), n.getPartitions() == null ? List.of() : n.getPartitions(),
-                n.getCpus() == null ? 0 : n.getCpus(), n.getAllocCpus() == null ? 0 : n.getAllocCpus(),
-                n.getRealMemory() == null ? 0 : n.getRealMemory(), n.getAllocMemory() == null ? 0 : n.getAllocMemory(),
-                gpus(n.getGres()), gpus(n.getGresUsed()), n.getArchitecture() == null ? "" : n.getArchitecture());
+        return new NodeInfo(n.getName(), Mappings.names(n.getState()), n.getPartitions() == null ? List.of() : n.getPartitions(),
+                Mappings.orZero(n.getCpus()), Mappings.orZero(n.getAllocCpus()), Mappings.orZero(n.getRealMemory()),
+                Mappings.orZero(n.getAllocMemory()), Mappings.gpus(n.getGres()), Mappings.gpus(n.getGresUsed()),
+                Mappings.orEmpty(n.getArchitecture()));
     }
 
-    /** GPUs in a gres string such as "gpu:4", "gpu:h100:8(S:0-1)" or "gpu:h100:2(IDX:0-1),shard:0". */
-    static int gpus(String gres) {
-        if (gres == null || gres.isBlank() || "(null)".equals(gres)) {
-            return 0;
-        }
-        int total = 0;
-        Matcher m = GPU_COUNT.matcher(gres);
-        while (m.find()) {
-            total += Integer.parseInt(m.group(1));
-        }
-        return total;
-    }
-
-    static List<String> names(List<? extends Enum<?>> values) {
-        if (values == null) {
-            return List.of();
-        }
-        List<String> names = new ArrayList<>(values.size());
-        for (Enum<?> v : values) {
-            names.add(v.toString().equals("unknown_default_open_api") ? "UNKNOWN" : v.toString());
-        }
-        return names;
+    static Association association(V0044Assoc a) {
+        return new Association(a.getUser(), a.getAccount(), a.getCluster(), a.getPartition(),
+                a.getQos() == null ? List.of() : a.getQos(), a.getDefault() == null ? null : a.getDefault().getQos());
     }
 
     private static int exitCode(V0044ProcessExitCodeVerbose code) {
-        if (code == null || code.getReturnCode() == null || !Boolean.TRUE.equals(code.getReturnCode().getSet())) {
-            return -1;
-        }
-        return code.getReturnCode().getNumber() == null ? -1 : code.getReturnCode().getNumber().intValue();
+        return code == null || code.getReturnCode() == null ? -1
+                : (int) Mappings.number(code.getReturnCode().getSet(), code.getReturnCode().getNumber(), -1);
     }
 
     private static int signal(V0044ProcessExitCodeVerbose code) {
-        if (code == null || code.getSignal() == null || code.getSignal().getId() == null
-                || !Boolean.TRUE.equals(code.getSignal().getId().getSet()) || code.getSignal().getId().getNumber() == null) {
-            return -1;
-        }
-        return code.getSignal().getId().getNumber().intValue();
+        return code == null || code.getSignal() == null || code.getSignal().getId() == null ? -1
+                : (int) Mappings.number(code.getSignal().getId().getSet(), code.getSignal().getId().getNumber(), -1);
     }
 
     private static long number(V0044Uint32NoValStruct n, long unset) {
-        return n == null || !Boolean.TRUE.equals(n.getSet()) || n.getNumber() == null ? unset : n.getNumber();
+        return n == null ? unset : Mappings.number(n.getSet(), n.getNumber(), unset);
     }
 
     private static Instant time(V0044Uint64NoValStruct t) {
-        if (t == null || !Boolean.TRUE.equals(t.getSet()) || t.getNumber() == null || t.getNumber() == 0) {
-            return null;
-        }
-        return Instant.ofEpochSecond(t.getNumber());
-    }
-
-    /** The resolved path when the server sent one, else {@code fallback}. */
-    private static String resolved(String expanded, String fallback) {
-        return expanded == null || expanded.isBlank() ? (fallback == null ? "" : fallback) : expanded;
-    }
-
-    private static Instant epoch(Long seconds) {
-        return seconds == null || seconds == 0 ? null : Instant.ofEpochSecond(seconds);
-    }
-
-    private static V0044Uint32NoValStruct u32(long value) {
-        return new V0044Uint32NoValStruct().set(true).infinite(false).number((int) value);
+        return t == null ? null : Mappings.time(t.getSet(), t.getNumber());
     }
 }

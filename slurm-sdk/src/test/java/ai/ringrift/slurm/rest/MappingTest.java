@@ -7,16 +7,16 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class V0040MappingTest {
+class MappingTest {
 
     @Test
-    void aSubmissionBecomesTheV0040JobDescription() {
+    void aSubmissionBecomesTheJobDescriptionOfEveryVersion() {
         JobSubmission s = JobSubmission.builder().name("rr-training-gen7").script("#!/bin/bash\ntrue\n")
                 .partition("h100").account("ringrift").qos("high").gpusPerNode(2).cpusPerTask(16)
                 .memoryPerNodeMb(64 * 1024).timeLimit(Duration.ofMinutes(90).plusSeconds(1)).workingDirectory("/shared/r")
                 .standardOutput("/shared/logs/x-%j.out").requeue(true).warningSignal("SIGUSR1", 300)
                 .putEnvironment("A", "1").array("0-9%2").build();
-        JsonNode json = DefaultSlurmClient.objectMapper().valueToTree(V0040Mapping.toRequest(s, "ringrift-submit-key=k"));
+        JsonNode json = SubmitRequest.of(s, "ringrift-submit-key=k");
         JsonNode job = json.path("job");
         assertThat(json.path("script").asText()).startsWith("#!/bin/bash");
         assertThat(job.path("tres_per_node").asText()).isEqualTo("gres/gpu:2");
@@ -35,22 +35,45 @@ class V0040MappingTest {
         assertThat(job.has("argv")).isFalse(); // no empty lists sent
     }
 
+    /**
+     * The one submit body is each version's job_submit_req: every field a name its generated model
+     * knows (unknown ones fail here), and nothing lost or changed on the way through the model.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(classes = {
+            ai.ringrift.slurm.client.v0040.model.V0040JobSubmitReq.class,
+            ai.ringrift.slurm.client.v0042.model.V0042JobSubmitReq.class,
+            ai.ringrift.slurm.client.v0044.model.V0044JobSubmitReq.class})
+    void theSubmitBodyIsTheJobSubmitRequestOfEveryVersion(Class<?> generated) throws Exception {
+        JobSubmission s = JobSubmission.builder().name("rr-selfplay").script("#!/bin/bash\ntrue\n")
+                .partition("h100").account("ringrift").qos("high").gpusPerNode(2).cpusPerTask(16)
+                .memoryPerNodeMb(64 * 1024).timeLimit(Duration.ofMinutes(90)).workingDirectory("/shared/r")
+                .standardOutput("/shared/logs/x-%A_%a.out").standardError("/shared/logs/x-%A_%a.err").requeue(false)
+                .warningSignal("SIGUSR1", 300).putEnvironment("A", "1").array("0-9%2").hold(true)
+                .container("/shared/images/rr.sif").build();
+        var strict = DefaultSlurmClient.objectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        JsonNode sent = strict.readTree(strict.writeValueAsString(SubmitRequest.of(s, "ringrift-submit-key=k")));
+        Object model = strict.treeToValue(sent, generated);
+        assertThat(strict.readTree(strict.writeValueAsString(model))).isEqualTo(sent);
+        assertThat(sent.path("job").size()).isEqualTo(22);
+    }
+
     @Test
     void anEmptyEnvironmentStillSendsPath() {
         JobSubmission s = JobSubmission.builder().name("x").script("#!/bin/bash\n").workingDirectory("/tmp").build();
-        JsonNode job = DefaultSlurmClient.objectMapper().valueToTree(V0040Mapping.toRequest(s, "c")).path("job");
+        JsonNode job = SubmitRequest.of(s, "c").path("job");
         assertThat(job.path("environment").get(0).asText()).startsWith("PATH=");
         assertThat(job.has("tres_per_node")).isFalse();
     }
 
     @Test
     void gresStringsGiveGpuCounts() {
-        assertThat(V0040Mapping.gpus("gpu:4")).isEqualTo(4);
-        assertThat(V0040Mapping.gpus("gpu:h100:8(S:0-1)")).isEqualTo(8);
-        assertThat(V0040Mapping.gpus("gpu:h100:2(IDX:0-1),shard:0")).isEqualTo(2);
-        assertThat(V0040Mapping.gpus("gpu:a:1,gpu:b:2")).isEqualTo(3);
-        assertThat(V0040Mapping.gpus("")).isZero();
-        assertThat(V0040Mapping.gpus("(null)")).isZero();
+        assertThat(Mappings.gpus("gpu:4")).isEqualTo(4);
+        assertThat(Mappings.gpus("gpu:h100:8(S:0-1)")).isEqualTo(8);
+        assertThat(Mappings.gpus("gpu:h100:2(IDX:0-1),shard:0")).isEqualTo(2);
+        assertThat(Mappings.gpus("gpu:a:1,gpu:b:2")).isEqualTo(3);
+        assertThat(Mappings.gpus("")).isZero();
+        assertThat(Mappings.gpus("(null)")).isZero();
     }
 
     @Test
