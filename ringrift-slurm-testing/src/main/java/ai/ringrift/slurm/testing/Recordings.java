@@ -30,7 +30,7 @@ public final class Recordings {
         try (InputStream in = Recordings.class.getClassLoader().getResourceAsStream(path)) {
             if (in == null) {
                 throw new IllegalArgumentException("no recording '" + name + "' for " + version + " (looked for " + path
-                        + "); SlurmRestStubs.recordings() lists the v0.0.40 ones");
+                        + "); SlurmRestStubs.recordings(version) lists them");
             }
             return JSON.readTree(in);
         } catch (IOException e) {
@@ -41,6 +41,28 @@ public final class Recordings {
     /** The recorded answer's JSON body. */
     public static JsonNode body(String version, String name) {
         return mapping(version, name).path("response").path("jsonBody");
+    }
+
+    /**
+     * The job a recording is about: the id in its answer (a submit's {@code job_id}, the first
+     * job's {@code job_id}), else the last segment of the path it answered ({@code /job/ID}).
+     */
+    public static long jobId(String version, String name) {
+        JsonNode mapping = mapping(version, name);
+        JsonNode body = mapping.path("response").path("jsonBody");
+        if (body.path("job_id").canConvertToLong() && body.path("job_id").asLong() > 0) {
+            return body.path("job_id").asLong();
+        }
+        JsonNode first = body.path("jobs").path(0).path("job_id");
+        if (first.isIntegralNumber() || (first.isTextual() && first.asText().matches("\\d+"))) {
+            return first.asLong();
+        }
+        String path = mapping.path("request").path("urlPath").asText();
+        String last = path.substring(path.lastIndexOf('/') + 1);
+        if (!last.matches("\\d+")) {
+            throw new IllegalArgumentException("recording '" + name + "' for " + version + " is about no one job (" + path + ")");
+        }
+        return Long.parseLong(last);
     }
 
     /** The recorded answer's HTTP status. */

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A stand-in slurmrestd for a service's own tests: WireMock serving answers recorded from the real
- * slurmrestd 24.11 (v0.0.40), with a {@link SlurmClient} pointed at it.
+ * slurmrestd in one API version, with a {@link SlurmClient} pinned to that version pointed at it.
+ * {@link #recorded()} serves v0.0.40 as Slurm 24.11 answered; {@link #recorded(String)} v0.0.42 or
+ * v0.0.44 as Slurm 26.05 answers (scripts/record-answers.sh records them all again).
  *
  * <pre>{@code
  * @RegisterExtension
@@ -35,11 +37,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>Before each test the default answers are in place: ping, partitions, nodes, TRES,
  * associations, a job submission, a completed job (slurmctld and slurmdbd), job states and a
- * cancel. {@link #recordings()} lists every recording that {@link #use} accepts.
+ * cancel. {@link #recordings(String)} lists every recording of a version that {@link #use} accepts
+ * (the answers of a stopped slurmctld or slurmdbd are recorded for v0.0.40 only).
  */
-public final class SlurmRestStubs implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+public final class SlurmRestStubs implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AutoCloseable {
 
-    static final String PREFIX = "slurmrestd/v0.0.40/mappings/";
 
     private static final List<String> DEFAULTS = List.of("ping", "partitions", "nodes", "slurmdb-tres",
             "slurmdb-associations", "job-submit", "job-get-completed", "slurmdb-job-completed", "jobs-state-held", "job-cancel");
@@ -53,54 +55,109 @@ public final class SlurmRestStubs implements BeforeAllCallback, AfterAllCallback
             "error-jobs-state-controller-down", "error-slurmdb-job-slurmdbd-down", "error-auth-bad-token-jobs",
             "error-auth-expired-token-jobs", "error-auth-expired-token-slurmdb");
 
+    private final String version;
+    private final List<String> available;
     private WireMockServer server;
     private SlurmClient client;
 
-    private SlurmRestStubs() {}
-
-    /** Stubs built from the recorded answers of the real slurmrestd. */
-    public static SlurmRestStubs recorded() {
-        return new SlurmRestStubs();
+    private SlurmRestStubs(String version) {
+        if (!Recordings.VERSIONS.contains(version)) {
+            throw new IllegalArgumentException("no recordings for API version '" + version + "'; there are " + Recordings.VERSIONS);
+        }
+        this.version = version;
+        this.available = recordings(version);
     }
 
-    /** The names {@link #use} accepts. */
+    /** Stubs built from the v0.0.40 answers of the real slurmrestd 24.11. */
+    public static SlurmRestStubs recorded() {
+        return new SlurmRestStubs("v0.0.40");
+    }
+
+    /** Stubs built from the answers of the real slurmrestd in {@code version} (v0.0.40, v0.0.42 or v0.0.44). */
+    public static SlurmRestStubs recorded(String version) {
+        return new SlurmRestStubs(version);
+    }
+
+    /** The names {@link #use} accepts with v0.0.40. */
     public static List<String> recordings() {
-        return RECORDINGS;
+        return recordings("v0.0.40");
+    }
+
+    /** The names {@link #use} accepts with {@code version}. */
+    public static List<String> recordings(String version) {
+        return RECORDINGS.stream().filter(name -> SlurmRestStubs.class.getClassLoader()
+                .getResource(prefix(version) + name + ".json") != null).toList();
+    }
+
+    private static String prefix(String version) {
+        return "slurmrestd/" + version + "/mappings/";
+    }
+
+    /** The API version of the answers served (and that the client is pinned to). */
+    public String version() {
+        return version;
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        start();
+    }
+
+    /**
+     * Starts the server and the client, with the default answers in place; what the JUnit 5
+     * extension does before all tests, for other test frameworks and plain code.
+     */
+    public SlurmRestStubs start() {
+        if (server != null) {
+            throw new IllegalStateException("these stubs are already started");
+        }
         server = new WireMockServer(wireMockConfig().dynamicPort());
         server.start();
         client = SlurmClient.builder()
                 .baseUrl(server.baseUrl())
                 .tokenSource(TokenSources.fixed("stub-token"))
-                .apiVersion("v0.0.40") // the recordings it serves
+                .apiVersion(version) // the recordings it serves
                 .retryPolicy(RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(1))
                         .maxBackoff(Duration.ofMillis(10)).build())
                 .build();
+        reset();
+        return this;
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
+        reset();
+    }
+
+    /** Back to the default answers only (what happens before each test). */
+    public SlurmRestStubs reset() {
         server.resetAll();
         DEFAULTS.forEach(name -> load(name, 10));
+        return this;
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    /** Stops the client and the server. */
+    @Override
+    public void close() {
         if (client != null) {
             client.close();
+            client = null;
         }
         if (server != null) {
             server.stop();
+            server = null;
         }
     }
 
     /** Serves this recording ahead of the defaults for the request it answers (e.g. "error-submit-invalid-qos"). */
     public SlurmRestStubs use(String recording) {
-        if (!RECORDINGS.contains(recording)) {
-            throw new IllegalArgumentException("no recording '" + recording + "'; there are " + RECORDINGS);
+        if (!available.contains(recording)) {
+            throw new IllegalArgumentException("no recording '" + recording + "' for " + version + "; there are " + available);
         }
         load(recording, 1);
         return this;
@@ -121,9 +178,9 @@ public final class SlurmRestStubs implements BeforeAllCallback, AfterAllCallback
     }
 
     private void load(String name, int priority) {
-        try (InputStream in = SlurmRestStubs.class.getClassLoader().getResourceAsStream(PREFIX + name + ".json")) {
+        try (InputStream in = SlurmRestStubs.class.getClassLoader().getResourceAsStream(prefix(version) + name + ".json")) {
             if (in == null) {
-                throw new IllegalStateException("recording " + name + " is missing from the classpath (" + PREFIX + ")");
+                throw new IllegalStateException("recording " + name + " is missing from the classpath (" + prefix(version) + ")");
             }
             StubMapping mapping = StubMapping.buildFrom(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             mapping.setPriority(priority);

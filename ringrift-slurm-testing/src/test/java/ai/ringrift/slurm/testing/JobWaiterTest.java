@@ -19,12 +19,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The SDK's waiter against answers recorded on the real slurmrestd 24.11, counting the requests
- * WireMock received: job 140 completed (slurmctld no longer lists it in /jobs/state/), job 138 held.
+ * WireMock received: a completed job (slurmctld no longer lists it in /jobs/state/) and a held one.
  */
 class JobWaiterTest {
 
     @RegisterExtension
     static SlurmRestStubs slurm = SlurmRestStubs.recorded();
+
+    private static final long DONE = Recordings.jobId("v0.0.40", "job-get-completed");
+    private static final long HELD = Recordings.jobId("v0.0.40", "jobs-state-held");
 
     private JobWaiter waiter() {
         return JobWaiter.builder(slurm.client()).minInterval(Duration.ofMillis(50)).maxInterval(Duration.ofMillis(200)).build();
@@ -32,30 +35,30 @@ class JobWaiterTest {
 
     @Test
     void aJobThatEndedIsReturnedAfterOneStateRequestAndOneRead() {
-        JobInfo done = waiter().await(140, Duration.ofSeconds(10));
-        assertThat(done.jobId()).isEqualTo(140);
+        JobInfo done = waiter().await(DONE, Duration.ofSeconds(10));
+        assertThat(done.jobId()).isEqualTo(DONE);
         assertThat(done.state()).isEqualTo(JobState.COMPLETED);
         assertThat(done.isFinal()).isTrue();
         slurm.wireMock().verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/jobs/state/")));
-        slurm.wireMock().verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/140")));
+        slurm.wireMock().verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/" + DONE)));
     }
 
     @Test
     void aHeldJobPassesTheDeadlineAndIsLeftRunning() {
-        assertThatThrownBy(() -> waiter().await(List.of(JobWaiter.Target.job(138), JobWaiter.Target.job(140)),
+        assertThatThrownBy(() -> waiter().await(List.of(JobWaiter.Target.job(HELD), JobWaiter.Target.job(DONE)),
                 Duration.ofMillis(800)))
                 .isInstanceOf(JobWaitTimeoutException.class)
                 .satisfies(e -> {
                     JobWaitTimeoutException t = (JobWaitTimeoutException) e;
                     assertThat(t.cancelled()).isFalse();
-                    assertThat(t.jobIds()).containsExactly(138L, 140L);
+                    assertThat(t.jobIds()).containsExactly(HELD, DONE);
                 })
                 .hasMessageContaining("nothing was cancelled");
         slurm.wireMock().verify(0, deleteRequestedFor(urlPathMatching("/slurm/v0.0.40/job.*")));
-        // one state request a round for both jobs; 140 was read once, when it was first missing
+        // one state request a round for both jobs; the ended one was read once, when it was first missing
         int rounds = slurm.wireMock().findAll(getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/jobs/state/"))).size();
         assertThat(rounds).isGreaterThan(1);
-        slurm.wireMock().verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/140")));
+        slurm.wireMock().verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/" + DONE)));
     }
 
     @Test
@@ -65,7 +68,7 @@ class JobWaiterTest {
                 com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(511)
                         .withHeader("Content-Type", "application/json")
                         .withBody(Recordings.body("v0.0.40", "error-auth-bad-token-jobs").toString())));
-        assertThatThrownBy(() -> waiter().await(138, Duration.ofSeconds(30)))
+        assertThatThrownBy(() -> waiter().await(HELD, Duration.ofSeconds(30)))
                 .isInstanceOf(SlurmAuthenticationException.class);
     }
 }

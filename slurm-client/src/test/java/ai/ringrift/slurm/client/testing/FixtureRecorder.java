@@ -29,10 +29,21 @@ public final class FixtureRecorder implements Interceptor {
 
     private final ThreadLocal<Exchange> last = new ThreadLocal<>();
     private final Path dir;
+    private final String recordedFrom;
 
     public FixtureRecorder() {
+        this(defaultDir(), "slurmrestd 24.11.5 (scripts/local-slurm.sh)");
+    }
+
+    /** Mappings go to {@code dir}; {@code recordedFrom} names the server in each one's metadata. */
+    public FixtureRecorder(Path dir, String recordedFrom) {
+        this.dir = dir;
+        this.recordedFrom = recordedFrom;
+    }
+
+    private static Path defaultDir() {
         String configured = System.getProperty("fixtures.record.dir");
-        this.dir = configured != null && !configured.isBlank()
+        return configured != null && !configured.isBlank()
                 ? Path.of(configured)
                 : Path.of("target", "recorded-fixtures", "mappings");
     }
@@ -77,7 +88,7 @@ public final class FixtureRecorder implements Interceptor {
             response.put("body", exchange.responseBody());
         }
         ObjectNode meta = mapping.putObject("metadata");
-        meta.put("recordedFrom", "slurmrestd 24.11.5 (scripts/local-slurm.sh)");
+        meta.put("recordedFrom", recordedFrom);
         meta.put("requestPathAndQuery", exchange.pathAndQuery());
         if (exchange.requestBody() != null) {
             try {

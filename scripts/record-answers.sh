@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Records again every answer the test kit serves (ringrift-slurm-testing's
+# src/main/resources/slurmrestd/VERSION/mappings) from the real local clusters:
+#   v0.0.40 from Slurm 24.11: the generated client's own tests (GeneratedClientRealClusterIT,
+#           DaemonDownRecordingIT: they also stop slurmctld and slurmdbd for the answers of a daemon
+#           that is down), then RecordAnswersRealClusterIT, whose answers of one job's life replace
+#           theirs so that every recording of a job is of the same jobs
+#   v0.0.42 and v0.0.44 from Slurm 26.05: RecordAnswersRealClusterIT
+# Each version's status-codes.tsv lists what the server answered (status, Slurm error numbers).
+# Brings both clusters up (scripts/local-slurm.sh up; --release 26.05 up). Review the change with
+# git diff, then run scripts/test.sh: RecordedAnswersTest reads every version's answers.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$PWD/ringrift-slurm-testing/src/main/resources/slurmrestd
+scripts/local-slurm.sh up
+RINGRIFT_SLURM_RELEASE=26.05 scripts/local-slurm.sh up
+mvn -B -q -ntp install -DskipTests -Dmaven.source.skip -Dmaven.javadoc.skip -pl slurm-client
+
+record() { # RELEASE VERSION TESTS [maven args]
+  local release=$1 version=$2 tests=$3 log
+  shift 3
+  log=$(mktemp -t "record-answers-$release-$version.XXXX.log")
+  if RINGRIFT_SLURM_RELEASE=$release SLURM_REST_API_VERSION=$version mvn -B -ntp verify -pl slurm-client \
+      -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="$tests" "$@" >"$log" 2>&1; then
+    echo "[record] Slurm $release, $version: $tests recorded"
+  else
+    grep -E 'Tests run:|<<<|Expecting' "$log" | tail -n 10
+    echo "[record] Slurm $release, $version: $tests FAILED (log: $log)"
+    exit 1
+  fi
+}
+record 24.11 v0.0.40 GeneratedClientRealClusterIT,DaemonDownRecordingIT -Dfixtures.record.dir="$root/v0.0.40/mappings"
+record 24.11 v0.0.40 RecordAnswersRealClusterIT -Danswers.record.root="$root"
+record 26.05 v0.0.42 RecordAnswersRealClusterIT -Danswers.record.root="$root"
+record 26.05 v0.0.44 RecordAnswersRealClusterIT -Danswers.record.root="$root"
+git status --short -- "$root" | head -n 60
