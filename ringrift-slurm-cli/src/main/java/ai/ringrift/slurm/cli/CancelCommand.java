@@ -21,7 +21,7 @@ final class CancelCommand implements Callable<Integer> {
         try (SlurmBackend backend = common.backend()) {
             backend.client().cancel(jobIds);
             if (common.json) {
-                common.printJson(java.util.Map.of("cancelled", jobIds));
+                common.printJson(backend, java.util.Map.of("cancelled", jobIds));
             } else {
                 common.out().println("cancel requested for " + jobIds);
             }

@@ -37,7 +37,7 @@ final class LogsCommand implements Callable<Integer> {
             }
             List<String> lines = JobFiles.tail(file.get(), tail);
             if (common.json) {
-                common.printJson(java.util.Map.of("job", jobId, "file", file.get().toString(), "lines", lines));
+                common.printJson(backend, java.util.Map.of("job", jobId, "file", file.get().toString(), "lines", lines));
             } else {
                 common.out().println("==> " + file.get() + " <==");
                 lines.forEach(common.out()::println);

@@ -26,7 +26,7 @@ final class PreflightCommand implements Callable<Integer> {
             List<Preflight.Check> checks = Preflight.run(common.settings(), backend, probeTimeout);
             boolean ok = checks.stream().allMatch(Preflight.Check::ok);
             if (common.json) {
-                common.printJson(java.util.Map.of("ok", ok, "checks", checks));
+                common.printJson(backend, java.util.Map.of("ok", ok, "checks", checks));
             } else {
                 List<List<String>> rows = new ArrayList<>();
                 for (Preflight.Check c : checks) {

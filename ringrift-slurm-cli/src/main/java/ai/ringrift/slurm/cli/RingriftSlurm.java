@@ -143,9 +143,20 @@ public final class RingriftSlurm implements Callable<Integer> {
             return spec.commandLine().getErr();
         }
 
-        void printJson(Object value) {
+        /**
+         * Prints {@code value} (an object) as one JSON object whose first field is
+         * {@code apiVersion}: the data parser version the answers came in.
+         */
+        void printJson(SlurmBackend backend, Object value) {
+            com.fasterxml.jackson.databind.JsonNode tree = JSON.valueToTree(value);
+            if (!tree.isObject()) {
+                throw new IllegalArgumentException("--json output is an object, not " + tree.getNodeType());
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode output = JSON.createObjectNode();
+            output.put("apiVersion", backend.client().apiVersion());
+            output.setAll((com.fasterxml.jackson.databind.node.ObjectNode) tree);
             try {
-                out().println(JSON.writeValueAsString(value));
+                out().println(JSON.writeValueAsString(output));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

@@ -64,7 +64,7 @@ final class SmokeCommand implements Callable<Integer> {
                         "exitCode", info.exitCode(), "ok", passed, "log", log.toString(), "output", text));
             }
             if (common.json) {
-                common.printJson(Map.of("ok", ok, "jobs", json));
+                common.printJson(backend, Map.of("ok", ok, "jobs", json));
             } else {
                 common.out().print(RingriftSlurm.table(List.of("RESULT", "PARTITION", "JOB", "STATE", "EXIT", "LOG"), rows));
             }

@@ -29,7 +29,7 @@ final class StatusCommand implements Callable<Integer> {
                 info.ifPresentOrElse(found::add, () -> missing.add(id));
             }
             if (common.json) {
-                common.printJson(java.util.Map.of("jobs", found, "unknown", missing));
+                common.printJson(backend, java.util.Map.of("jobs", found, "unknown", missing));
             } else {
                 List<List<String>> rows = new ArrayList<>();
                 for (JobInfo j : found) {

@@ -67,7 +67,7 @@ final class SubmitCommand implements Callable<Integer> {
             });
             if (!await) {
                 if (common.json) {
-                    common.printJson(Map.of("name", handle.name(), "jobIds", handle.jobIds(), "tasks", handle.tasks()));
+                    common.printJson(backend, Map.of("name", handle.name(), "jobIds", handle.jobIds(), "tasks", handle.tasks()));
                 } else {
                     common.out().println("submitted " + handle.name() + " as Slurm job(s) " + handle.jobIds());
                 }
@@ -76,7 +76,7 @@ final class SubmitCommand implements Callable<Integer> {
             common.err().println("submitted " + handle.name() + " as Slurm job(s) " + handle.jobIds() + "; waiting");
             common.err().flush();
             JobOutcome outcome = waiting.await(handle);
-            print(outcome);
+            print(backend, outcome);
             if (!outcome.isSuccess()) {
                 common.err().println("ringrift-slurm: " + outcome.summary());
                 return RingriftSlurm.FAILED;
@@ -85,9 +85,9 @@ final class SubmitCommand implements Callable<Integer> {
         }
     }
 
-    private void print(JobOutcome outcome) {
+    private void print(SlurmBackend backend, JobOutcome outcome) {
         if (common.json) {
-            common.printJson(outcome);
+            common.printJson(backend, outcome);
             return;
         }
         List<List<String>> rows = new ArrayList<>();

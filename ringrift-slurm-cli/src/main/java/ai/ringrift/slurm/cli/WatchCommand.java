@@ -68,7 +68,7 @@ final class WatchCommand implements Callable<Integer> {
                         anyFailed |= !s.startsWith("COMPLETED");
                     }
                 }
-                print(states, finals);
+                print(backend, states, finals);
                 if (finals >= states.size()) {
                     return anyFailed ? RingriftSlurm.FAILED : RingriftSlurm.OK;
                 }
@@ -77,9 +77,9 @@ final class WatchCommand implements Callable<Integer> {
         }
     }
 
-    private void print(Map<String, String> states, int finals) {
+    private void print(SlurmBackend backend, Map<String, String> states, int finals) {
         if (common.json) {
-            common.printJson(Map.of("states", states, "final", finals, "total", states.size()));
+            common.printJson(backend, Map.of("states", states, "final", finals, "total", states.size()));
             return;
         }
         List<List<String>> rows = new ArrayList<>();

@@ -19,7 +19,7 @@ final class WorkersCommand implements Callable<Integer> {
         try (SlurmBackend backend = common.backend()) {
             List<WorkerPool> pools = backend.getAvailableWorkers();
             if (common.json) {
-                common.printJson(pools);
+                common.printJson(backend, java.util.Map.of("workers", pools));
             } else {
                 List<List<String>> rows = new ArrayList<>();
                 for (WorkerPool p : pools) {

@@ -37,6 +37,21 @@ class CliRealClusterIT {
                 .contains("gpus=0");
     }
 
+    /** Every --json output names the API version its answers came in, first: the pinned one, or the newest served. */
+    @Test
+    void jsonOutputsNameTheApiVersion() throws Exception {
+        String pinned = System.getenv("SLURM_REST_API_VERSION");
+        for (String[] command : new String[][] {{"workers", "--json"}, {"status", "--json", "1"}, {"preflight", "--json"}}) {
+            Cli.Run r = run(command);
+            var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+            String version = json.fieldNames().next().equals("apiVersion") ? json.path("apiVersion").asText() : "(not first)";
+            assertThat(version).as(String.join(" ", command) + ": " + r.out()).matches("v0\\.0\\.4[024]");
+            if (pinned != null && pinned.startsWith("v")) {
+                assertThat(version).isEqualTo(pinned);
+            }
+        }
+    }
+
     @Test
     void theLoopRunsTrainingSelfplayAndATournament() {
         Cli.Run r = run("loop", "--demo-scripts", "--selfplay-tasks", "4", "--timeout", "5m");
