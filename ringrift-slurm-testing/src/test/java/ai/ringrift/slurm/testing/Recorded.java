@@ -44,6 +44,36 @@ final class Recorded {
         return body.toString();
     }
 
+    /** {@link #jobListWith(String, long, String)}, submitted at {@code submitEpochSecond}. */
+    static String jobListWith(String name, long jobId, String comment, long submitEpochSecond) {
+        ObjectNode body = (ObjectNode) JSON.valueToTree(readTree(jobListWith(name, jobId, comment)));
+        ObjectNode job = (ObjectNode) body.path("jobs").get(0);
+        job.putObject("submit_time").put("set", true).put("infinite", false).put("number", submitEpochSecond);
+        return body.toString();
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A /jobs/state/ answer with a pending row for each of these job ids. */
+    static String statesOf(long... jobIds) {
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode jobs = body.putArray("jobs");
+        for (long id : jobIds) {
+            ObjectNode row = jobs.addObject();
+            row.put("job_id", String.valueOf(id));
+            row.putArray("state").add("PENDING");
+        }
+        body.putArray("errors");
+        body.putArray("warnings");
+        return body.toString();
+    }
+
     /** A recorded slurmdb answer with no jobs in it. */
     static String emptyAccounting() {
         ObjectNode body = (ObjectNode) mapping("slurmdb-job-completed").path("response").path("jsonBody").deepCopy();

@@ -38,6 +38,25 @@ class SlurmRestClientFaultTest {
     private static final String SUBMIT = "/slurm/v0.0.40/job/submit";
     private static final String JOBS = "/slurm/v0.0.40/jobs/";
     private static final String DB_JOBS = "/slurmdb/v0.0.40/jobs/";
+    private static final String STATES = "/slurm/v0.0.40/jobs/state/";
+
+    /**
+     * slurmctld holds these jobs (a state row each); {@code withKey} carries the submit key, the
+     * others another comment and a submit time long before any test's clock.
+     */
+    private void slurmctldHolds(long withKey, String key, long... others) {
+        long[] all = java.util.stream.LongStream.concat(java.util.stream.LongStream.of(others),
+                withKey > 0 ? java.util.stream.LongStream.of(withKey) : java.util.stream.LongStream.empty()).toArray();
+        wm.stubFor(get(urlPathEqualTo(STATES)).willReturn(aResponse().withStatus(200).withBody(Recorded.statesOf(all))));
+        for (long id : others) {
+            wm.stubFor(get(urlPathEqualTo("/slurm/v0.0.40/job/" + id)).willReturn(aResponse().withStatus(200)
+                    .withBody(Recorded.jobListWith("job-get-held", id, "someone else's job", 1_000_000_000L))));
+        }
+        if (withKey > 0) {
+            wm.stubFor(get(urlPathEqualTo("/slurm/v0.0.40/job/" + withKey)).willReturn(aResponse().withStatus(200)
+                    .withBody(Recorded.jobListWith("job-get-held", withKey, SlurmClient.SUBMIT_KEY_PREFIX + key))));
+        }
+    }
 
     private VirtualTime time;
     private SlurmClient client;
@@ -260,13 +279,35 @@ class SlurmRestClientFaultTest {
     void submitWhoseAnswerIsLost_adoptsTheJobFoundByItsKeyWithoutSendingAgain() {
         String key = "lost-answer-key-1";
         wm.stubFor(post(urlPathEqualTo(SUBMIT)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
-        wm.stubFor(get(urlPathEqualTo(JOBS)).willReturn(aResponse().withStatus(200)
-                .withBody(Recorded.jobListWith("job-get-held", 777, SlurmClient.SUBMIT_KEY_PREFIX + key))));
+        slurmctldHolds(777, key, 5);
         SubmittedJob job = client.submit(job(key));
         assertThat(job.jobId()).isEqualTo(777);
         assertThat(job.adopted()).isTrue();
         wm.verify(1, postRequestedFor(urlPathEqualTo(SUBMIT)));
-        wm.verify(1, getRequestedFor(urlPathEqualTo(JOBS)));
+        // the light state rows, then the newest job: never every job slurmctld holds
+        wm.verify(1, getRequestedFor(urlPathEqualTo(STATES)));
+        wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/777")));
+        wm.verify(0, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/5")));
+        wm.verify(0, getRequestedFor(urlPathEqualTo(JOBS)));
+    }
+
+    @Test
+    void aLookupReadsOnlyTheJobsNewerThanTheLastSubmitThatWasAnswered() {
+        String key = "lost-answer-key-3";
+        long answered = Recordings.jobId("v0.0.40", "job-submit");
+        stubOnceThen(post(urlPathEqualTo(SUBMIT)).willReturn(recorded("job-submit")),
+                post(urlPathEqualTo(SUBMIT)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        assertThat(client.submit(job("answered-key")).jobId()).isEqualTo(answered);
+        slurmctldHolds(answered + 1, key, answered - 1, answered, answered + 2);
+        SubmittedJob job = client.submit(job(key));
+        assertThat(job.jobId()).isEqualTo(answered + 1);
+        assertThat(job.adopted()).isTrue();
+        // newest first, down to the job: nothing at or below the id the first submit was answered with
+        wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/" + (answered + 2))));
+        wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/" + (answered + 1))));
+        wm.verify(0, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/" + answered)));
+        wm.verify(0, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/" + (answered - 1))));
+        wm.verify(0, getRequestedFor(urlPathEqualTo(JOBS)));
     }
 
     @Test
@@ -274,15 +315,19 @@ class SlurmRestClientFaultTest {
         String key = "lost-answer-key-2";
         stubOnceThen(post(urlPathEqualTo(SUBMIT)).willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)),
                 post(urlPathEqualTo(SUBMIT)).willReturn(recorded("job-submit")));
-        wm.stubFor(get(urlPathEqualTo(JOBS)).willReturn(aResponse().withStatus(200)
-                .withBody(Recorded.jobListWith("job-get-held", 5, "someone else's job"))));
+        slurmctldHolds(0, key, 5, 6);
         wm.stubFor(get(urlPathEqualTo(DB_JOBS)).willReturn(aResponse().withStatus(200).withBody(Recorded.emptyAccounting())));
         SubmittedJob job = client.submit(job(key));
         assertThat(job.adopted()).isFalse();
         assertThat(job.attempts()).isEqualTo(2);
         wm.verify(2, postRequestedFor(urlPathEqualTo(SUBMIT)));
-        wm.verify(1, getRequestedFor(urlPathEqualTo(JOBS)));
-        wm.verify(1, getRequestedFor(urlPathEqualTo(DB_JOBS)));
+        // the newest job was submitted long before this attempt: the reading stops there
+        wm.verify(1, getRequestedFor(urlPathEqualTo(STATES)));
+        wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/6")));
+        wm.verify(0, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/5")));
+        wm.verify(0, getRequestedFor(urlPathEqualTo(JOBS)));
+        // slurmdbd is asked for jobs of this name only
+        wm.verify(1, getRequestedFor(urlPathEqualTo(DB_JOBS)).withQueryParam("job_name", com.github.tomakehurst.wiremock.client.WireMock.equalTo("fault-test")));
     }
 
     @Test
@@ -292,8 +337,7 @@ class SlurmRestClientFaultTest {
         wm.stubFor(post(urlPathEqualTo(SUBMIT)).willReturn(aResponse().withStatus(500).withBody(
                 "{\"errors\":[{\"description\":\"Batch job submission failed\",\"error_number\":104,"
                         + "\"error\":\"Connection reset by peer\",\"source\":\"slurm_submit_batch_job()\"}],\"warnings\":[]}")));
-        wm.stubFor(get(urlPathEqualTo(JOBS)).willReturn(aResponse().withStatus(200)
-                .withBody(Recorded.jobListWith("job-get-held", 4242, SlurmClient.SUBMIT_KEY_PREFIX + key))));
+        slurmctldHolds(4242, key);
         SubmittedJob job = client.submit(job(key));
         assertThat(job.jobId()).isEqualTo(4242);
         assertThat(job.adopted()).isTrue();
@@ -308,7 +352,7 @@ class SlurmRestClientFaultTest {
         SubmittedJob job = client.submit(job("controller-down-key"));
         assertThat(job.adopted()).isFalse();
         wm.verify(2, postRequestedFor(urlPathEqualTo(SUBMIT)));
-        wm.verify(0, getRequestedFor(urlPathEqualTo(JOBS)));
+        wm.verify(0, getRequestedFor(urlPathEqualTo(STATES)));
     }
 
     @Test
@@ -316,7 +360,7 @@ class SlurmRestClientFaultTest {
         client.close();
         client = client(RetryPolicy.builder().maxAttempts(2).build(), Duration.ofMillis(200), TokenSources.fixed("t0k3n"));
         wm.stubFor(post(urlPathEqualTo(SUBMIT)).willReturn(recorded("job-submit").withFixedDelay(1000)));
-        wm.stubFor(get(urlPathEqualTo(JOBS)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        wm.stubFor(get(urlPathEqualTo(STATES)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
         assertThatThrownBy(() -> client.submit(job("never-answered-key")))
                 .isInstanceOfSatisfying(SlurmUnreachableException.class, e -> {
                     assertThat(e.getMessage()).contains("may or may not have created a job")

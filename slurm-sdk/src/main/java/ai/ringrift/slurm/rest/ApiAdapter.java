@@ -42,11 +42,18 @@ interface ApiAdapter {
     /** Posts one submission with {@code comment} as the job's comment (never retried blindly: see the client). */
     Submitted submit(JobSubmission submission, String comment);
 
-    /** Ids of the jobs slurmctld holds whose comment is exactly {@code comment}. */
-    List<Long> liveJobsWithComment(String comment);
+    /**
+     * The id of the job slurmctld holds whose comment is exactly {@code comment}, among those
+     * submitted after job {@code newerThan} (0: unknown) and not before {@code since}; empty when
+     * there is none.
+     */
+    java.util.Optional<Long> liveJobWithComment(String comment, long newerThan, java.time.Instant since);
 
-    /** Ids of the jobs slurmdbd recorded in the last {@code window} whose comment is exactly {@code comment}. */
-    List<Long> accountingJobsWithComment(String comment, Duration window);
+    /**
+     * Ids of the jobs slurmdbd recorded in the last {@code window} whose comment is exactly
+     * {@code comment}; only jobs named {@code name} are asked for when it is not null.
+     */
+    List<Long> accountingJobsWithComment(String comment, String name, Duration window);
 
     /** Cancels one job; one that is unknown or has already ended is left as it is. */
     void cancel(long jobId);

@@ -47,6 +47,9 @@ final class DefaultSlurmClient implements SlurmClient {
     /** How far back slurmdbd is searched for a submit key, before the submission began. */
     private static final Duration LOOKUP_SLACK = Duration.ofMinutes(5);
 
+    /** The largest job id a submit of this client was answered with (0: none yet). */
+    private final java.util.concurrent.atomic.AtomicLong newestSubmitted = new java.util.concurrent.atomic.AtomicLong();
+
     private final HttpUrl baseUrl;
     private final OkHttpClient http;
     private final Retrofit retrofit;
@@ -368,13 +371,14 @@ final class DefaultSlurmClient implements SlurmClient {
         String key = submission.submitKey().orElseGet(() -> UUID.randomUUID().toString());
         String marker = SUBMIT_KEY_PREFIX + key;
         Instant started = clock.instant();
+        long newestBefore = newestSubmitted.get(); // a job this attempt creates gets a larger id
         AtomicBoolean uncertain = new AtomicBoolean();
         AtomicInteger posts = new AtomicInteger();
         String operation = "submit job '" + submission.name() + "'";
 
         CompletableFuture<SubmittedJob> attempts = retrier.run(operation, () -> {
             if (uncertain.get()) {
-                Optional<Long> found = lookUp(marker, started);
+                Optional<Long> found = lookUp(marker, submission.name(), newestBefore, started);
                 if (found.isPresent()) {
                     log.warn("{}: the answer to an earlier attempt was lost, but slurmctld has job {} with its submit key {}; "
                             + "adopting it instead of submitting again", operation, found.get(), key);
@@ -385,6 +389,7 @@ final class DefaultSlurmClient implements SlurmClient {
             posts.incrementAndGet();
             try {
                 ApiAdapter.Submitted answer = api().submit(submission, marker);
+                newestSubmitted.accumulateAndGet(answer.jobId(), Math::max);
                 log.debug("{}: job {} (submit key {})", operation, answer.jobId(), key);
                 metrics.submission("created");
                 return new SubmittedJob(answer.jobId(), key, false, posts.get(), answer.warnings());
@@ -419,7 +424,7 @@ final class DefaultSlurmClient implements SlurmClient {
             }
             // the last attempt may have created the job: look once more before giving up
             // (composed, never joined: this may run on a retry thread)
-            return retrier.run("find job by submit key", () -> lookUp(marker, started))
+            return retrier.run("find job by submit key", () -> lookUp(marker, submission.name(), newestBefore, started))
                     .handle((found, lookupFailure) -> {
                         if (lookupFailure == null && found.isPresent()) {
                             log.warn("{}: adopting job {} found by submit key {} after the last attempt failed ({})",
@@ -447,17 +452,23 @@ final class DefaultSlurmClient implements SlurmClient {
         Objects.requireNonNull(since, "since == null");
         ensureVersion();
         String marker = submitKey.startsWith(SUBMIT_KEY_PREFIX) ? submitKey : SUBMIT_KEY_PREFIX + submitKey;
-        return retrier.call("find job by submit key", () -> lookUp(marker, since));
+        return retrier.call("find job by submit key", () -> lookUp(marker, null, 0, since));
     }
 
-    /** The id of the job carrying this submit-key comment, from slurmctld, else from slurmdbd. */
-    private Optional<Long> lookUp(String marker, Instant since) {
-        List<Long> live = api().liveJobsWithComment(marker);
-        if (!live.isEmpty()) {
-            return Optional.of(live.get(0));
+    /**
+     * The id of the job carrying this submit-key comment, from slurmctld, else from slurmdbd; the
+     * job's name and the newest job id this client had been answered before, when known, narrow
+     * the search (see {@link VersionAdapter#liveJobWithComment}).
+     */
+    private Optional<Long> lookUp(String marker, String name, long newerThan, Instant since) {
+        Instant from = since.minus(LOOKUP_SLACK);
+        Optional<Long> live = api().liveJobWithComment(marker, newerThan, from);
+        if (live.isPresent()) {
+            newestSubmitted.accumulateAndGet(live.get(), Math::max);
+            return live;
         }
         // it may have run and left slurmctld already
-        List<Long> recorded = api().accountingJobsWithComment(marker, ago(since.minus(LOOKUP_SLACK)));
+        List<Long> recorded = api().accountingJobsWithComment(marker, name, ago(from));
         return recorded.isEmpty() ? Optional.empty() : Optional.of(recorded.get(0));
     }
 

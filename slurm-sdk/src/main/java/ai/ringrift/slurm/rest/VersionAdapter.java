@@ -1,7 +1,10 @@
 package ai.ringrift.slurm.rest;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Optional;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,14 +123,49 @@ abstract class VersionAdapter implements ApiAdapter {
         return new Submitted(answer.jobId(), answer.envelope().warnings());
     }
 
+    /**
+     * Reads no more of the newest jobs than this one by one, looking for a comment; past it, every
+     * job slurmctld holds is read in one request.
+     */
+    static final int LOOKUP_READS = 32;
+
+    /**
+     * Without reading every job slurmctld holds (16 MB with 2,000 queued): the light state rows of
+     * all jobs (one request), then the jobs newer than {@code newerThan}, newest first, one by one
+     * until one carries the comment. Job ids grow with each submission, so a job created by an
+     * attempt that began after job {@code newerThan} was answered has a larger id. When
+     * {@code newerThan} is unknown (0) the reading stops at the first job submitted before
+     * {@code since}. After {@link #LOOKUP_READS} reads every job is read in one request instead.
+     */
     @Override
-    public final List<Long> liveJobsWithComment(String comment) {
-        return idsOf(liveJobs(), j -> comment.equals(j.comment()));
+    public final Optional<Long> liveJobWithComment(String comment, long newerThan, Instant since) {
+        List<Long> ids = jobStates(List.of(), odd -> { }).stream().map(JobStateEntry::jobId).filter(id -> id > newerThan)
+                .distinct().sorted(Comparator.reverseOrder()).toList();
+        int reads = 0;
+        for (long id : ids) {
+            if (++reads > LOOKUP_READS) {
+                return idsOf(liveJobs(), j -> comment.equals(j.comment())).stream().findFirst();
+            }
+            List<JobInfo> records = jobs(id);
+            Optional<JobInfo> mine = records.stream().filter(j -> comment.equals(j.comment())).findFirst();
+            if (mine.isPresent()) {
+                return Optional.of(mine.get().arrayJobId() > 0 ? mine.get().arrayJobId() : mine.get().jobId());
+            }
+            if (newerThan <= 0 && records.stream().map(JobInfo::submitTime).anyMatch(t -> t != null && t.isBefore(since))) {
+                break; // submitted before the attempt: every job left is older still
+            }
+        }
+        return Optional.empty();
     }
 
     @Override
-    public final List<Long> accountingJobsWithComment(String comment, Duration window) {
-        return idsOf(accountingRecords(Map.of("start_time", ApiAdapter.since(window))), j -> comment.equals(j.comment()));
+    public final List<Long> accountingJobsWithComment(String comment, String name, Duration window) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("start_time", ApiAdapter.since(window));
+        if (name != null) {
+            query.put("job_name", name);
+        }
+        return idsOf(accountingRecords(query), j -> comment.equals(j.comment()));
     }
 
     private static List<Long> idsOf(List<JobInfo> jobs, Predicate<JobInfo> which) {

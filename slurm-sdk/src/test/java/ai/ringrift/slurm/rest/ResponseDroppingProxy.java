@@ -35,6 +35,17 @@ final class ResponseDroppingProxy implements AutoCloseable {
         accept.start();
     }
 
+    /** Forwards everything until {@link #arm()}; after it, drops the answer to the next request with the trigger. */
+    static ResponseDroppingProxy disarmed(String upstreamHost, int upstreamPort, String trigger) throws IOException {
+        ResponseDroppingProxy proxy = new ResponseDroppingProxy(upstreamHost, upstreamPort, trigger);
+        proxy.armed.set(false);
+        return proxy;
+    }
+
+    void arm() {
+        armed.set(true);
+    }
+
     String url() {
         return "http://127.0.0.1:" + server.getLocalPort();
     }
