@@ -269,6 +269,15 @@ class SlurmRestClientFaultTest {
     }
 
     @Test
+    void manyAccountingIds_goInRequestsOf200_soTheRequestLineArrivesInOneRead() {
+        wm.stubFor(get(urlPathEqualTo(DB_JOBS)).willReturn(aResponse().withStatus(200).withBody(Recorded.emptyAccounting())));
+        List<Long> ids = java.util.stream.LongStream.rangeClosed(1_000_001, 1_000_450).boxed().toList();
+        assertThat(client.accountingJobs(ids)).isEmpty();
+        wm.verify(3, getRequestedFor(urlPathEqualTo(DB_JOBS)));
+        assertThat(wm.findAll(getRequestedFor(urlPathEqualTo(DB_JOBS)))).allSatisfy(r -> assertThat(r.getUrl().length()).isLessThan(4096));
+    }
+
+    @Test
     void unknownJob_isEmptyNotAnError() {
         wm.stubFor(get(urlPathEqualTo("/slurm/v0.0.40/job/999999")).willReturn(recorded("error-get-unknown-job")));
         assertThat(client.jobs(999999)).isEmpty();

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -321,8 +322,16 @@ final class DefaultSlurmClient implements SlurmClient {
         }
         ensureVersion();
         List<Long> ids = List.copyOf(jobIds);
-        return retrier.call(ids.size() == 1 ? "get accounting job " + ids.get(0) : "get accounting jobs",
-                () -> api().accountingJobs(ids));
+        if (ids.size() <= ApiAdapter.MAX_IDS_PER_REQUEST) {
+            return retrier.call(ids.size() == 1 ? "get accounting job " + ids.get(0) : "get accounting jobs",
+                    () -> api().accountingJobs(ids));
+        }
+        List<JobInfo> all = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i += ApiAdapter.MAX_IDS_PER_REQUEST) {
+            List<Long> part = ids.subList(i, Math.min(ids.size(), i + ApiAdapter.MAX_IDS_PER_REQUEST));
+            all.addAll(retrier.call("get accounting jobs", () -> api().accountingJobs(part)));
+        }
+        return all;
     }
 
     @Override

@@ -277,7 +277,11 @@ public final class JobWatcher implements AutoCloseable {
                     t.resolvedRows = mine;
                 }
             }
-            if (resolve) {
+            if (resolve && toResolve.size() == ApiAdapter.MAX_IDS_PER_REQUEST) {
+                // more jobs ended than one slurmdbd request can name: the rest are read next round
+                t.resolvedRows = "";
+                changed = true;
+            } else if (resolve) {
                 toResolve.add(t);
                 if (rows.isEmpty()) {
                     leftController.add(t);

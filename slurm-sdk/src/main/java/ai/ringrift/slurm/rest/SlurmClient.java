@@ -77,8 +77,9 @@ public interface SlurmClient extends AutoCloseable {
     }
 
     /**
-     * What slurmdbd recorded for these jobs (for an array id: every task), in ONE request, whatever
-     * their number. Jobs slurmdbd has nothing for yet are simply absent.
+     * What slurmdbd recorded for these jobs (for an array id: every task), in one request for up
+     * to 200 ids (more go in requests of 200 each: slurmrestd refuses a longer request line). Jobs
+     * slurmdbd has nothing for yet are simply absent.
      */
     List<JobInfo> accountingJobs(Collection<Long> jobIds);
 
