@@ -76,7 +76,7 @@ public final class SlurmBackend implements OrchestratorBackend {
             tokens = TokenSources.environment();
         }
         SlurmClient.Builder builder = SlurmClient.builder().baseUrl(rest.url()).tokenSource(tokens).metrics(metrics);
-        builder.apiVersion(rest.apiVersion());
+        builder.apiVersion(rest.apiVersion()).maxInFlight(rest.maxInFlight());
         if (rest.caFile() != null) {
             builder.trustedCaFile(rest.caFile());
         }

@@ -87,6 +87,7 @@ final class DefaultSlurmClient implements SlurmClient {
                 // OkHttp would otherwise resend a POST on a broken pooled connection by itself, and a
                 // job could be submitted twice; every retry goes through Retrier and the submit-key check.
                 .retryOnConnectionFailure(false)
+                .addInterceptor(new InFlightLimit(b.maxInFlight, b.callTimeout))
                 .addInterceptor(new AuthInterceptor(b.tokens, b.userName, b.clock))
                 // the network interceptor sees each request that goes on the wire, retries included
                 .addNetworkInterceptor(new MetricsInterceptor(b.metrics));

@@ -129,6 +129,9 @@ final class Exchanges {
             throw new SlurmUsageException("TLS with " + request.url().host() + ":" + request.url().port()
                     + " failed: " + e.getMessage() + ". If the server's certificate is signed by your own CA, give the "
                     + "client that CA file", e);
+        } catch (InFlightLimit.Full e) {
+            throw new SlurmUnreachableException("no place to send " + what + ": " + e.getMessage()
+                    + " (raise maxInFlight, or slow down)", false, e);
         } catch (ConnectException | NoRouteToHostException e) {
             throw new SlurmUnreachableException("cannot connect to slurmrestd at " + request.url().host() + ":"
                     + request.url().port() + " for " + what + " (" + e.getMessage() + "); is it running?", false, e);

@@ -156,6 +156,7 @@ public interface SlurmClient extends AutoCloseable {
         boolean checkVersion = true;
         SlurmMetrics metrics = SlurmMetrics.NONE;
         String apiVersion = "auto";
+        int maxInFlight = 16;
 
         Builder() {}
 
@@ -166,6 +167,19 @@ public interface SlurmClient extends AutoCloseable {
         public Builder readTimeout(Duration d) { this.readTimeout = positive(d, "readTimeout"); return this; }
         /** The whole of one request, connecting and reading included (default 90 s). */
         public Builder callTimeout(Duration d) { this.callTimeout = positive(d, "callTimeout"); return this; }
+        /**
+         * At most this many requests of this client at slurmrestd at once (default 16); the others
+         * wait, for at most the call timeout, before they are sent. slurmrestd serves few requests
+         * at a time (its {@code -t} threads, {@code --max-connections}) and each costs slurmctld an
+         * RPC: keep the sum over all clients of a cluster below what it is started with.
+         */
+        public Builder maxInFlight(int max) {
+            if (max < 1) {
+                throw new SlurmUsageException("maxInFlight must be at least 1, not " + max);
+            }
+            this.maxInFlight = max;
+            return this;
+        }
         public Builder connectionPool(int maxIdleConnections, Duration keepAlive) {
             if (maxIdleConnections < 1) {
                 throw new SlurmUsageException("the connection pool needs at least 1 idle connection, not " + maxIdleConnections);

@@ -44,7 +44,7 @@ public final class ConfigLoader {
             "gpus_training", "gpus_selfplay", "gpus_tournament", "cpus_training", "cpus_selfplay", "cpus_tournament",
             "mem_training", "mem_selfplay", "mem_tournament", "requeue_training", "requeue_selfplay", "requeue_tournament");
     private static final Set<String> REST_KEYS = Set.of("url", "user", "jwt_key_file", "token_lifespan", "token_file",
-            "token_env", "ca_file", "api_version");
+            "token_env", "ca_file", "api_version", "max_in_flight");
 
     private final Path file;
     private final Map<String, Integer> lines;
@@ -242,8 +242,12 @@ public final class ConfigLoader {
         if (!apiVersion.equals("auto") && !versions.contains(apiVersion)) {
             throw fail("slurm.rest.api_version", "'" + apiVersion + "' is not auto or one of " + versions);
         }
+        int maxInFlight = count(rest, "slurm.rest", "max_in_flight", 16);
+        if (maxInFlight == 0) {
+            throw fail("slurm.rest.max_in_flight", "must be at least 1 (requests this service may have at slurmrestd at once)");
+        }
         return new RestSettings(url, user, keyFile == null ? null : Path.of(keyFile), lifespan,
-                tokenFile == null ? null : Path.of(tokenFile), tokenEnv, ca == null ? null : Path.of(ca), apiVersion);
+                tokenFile == null ? null : Path.of(tokenFile), tokenEnv, ca == null ? null : Path.of(ca), apiVersion, maxInFlight);
     }
 
     /** {@code slurm.work_types}: the work types moved to Slurm (default all three; the design's phase 1 is [training]). */
@@ -333,18 +337,22 @@ public final class ConfigLoader {
     }
 
     private int count(JsonNode node, String key, int fallback) {
+        return count(node, "slurm", key, fallback);
+    }
+
+    private int count(JsonNode node, String prefix, String key, int fallback) {
         JsonNode value = node.get(key);
         if (value == null || value.isNull()) {
             return fallback;
         }
         if (!value.isIntegralNumber()) {
-            throw fail("slurm." + key, "'" + value.asText() + "' is not a whole number");
+            throw fail(prefix + "." + key, "'" + value.asText() + "' is not a whole number");
         }
         if (value.asLong() < 0) {
-            throw fail("slurm." + key, "must not be negative (" + value.asText() + ")");
+            throw fail(prefix + "." + key, "must not be negative (" + value.asText() + ")");
         }
         if (value.asLong() > Integer.MAX_VALUE) {
-            throw fail("slurm." + key, value.asText() + " is too large");
+            throw fail(prefix + "." + key, value.asText() + " is too large");
         }
         return value.asInt();
     }
