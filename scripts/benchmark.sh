@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Benchmarks on the local real cluster, side by side in one run: submission (SDK, sbatch forked per
-# job, raw HTTP; 4 and 16 concurrent submitters), one tracking round three ways, the heap for
-# 100,000 tracked jobs, and (full run only) the client's CPU cost with JMH. Prints a markdown table
-# and writes it to target/benchmark.md. Every job it submits is held and cancelled at the end.
+# Benchmarks on the local real cluster, side by side in one run: submission through the SDK, as raw
+# HTTP and through sbatch, each sequential and 16 wide, in blocks run in a shuffled order per
+# repeat after a warm-up block each (every block's jobs cancelled before the next); one tracking
+# round through the SDK and as the same raw request, alternating; the heap for 100,000 tracked
+# jobs; and (full run only) the client's CPU cost with JMH (3 forks). Every figure is a median
+# with p10 and p90. Writes target/benchmark.md and target/benchmark/results.json (name, n, median,
+# p10, p90, unit per row). Every job it submits is held and cancelled.
 #
-#   scripts/benchmark.sh           the full run (N=500; 100/1,000/5,000 jobs tracked; JMH)
-#   scripts/benchmark.sh --quick   what CI runs so it cannot rot (N=20, no JMH)
+#   scripts/benchmark.sh           the full run (blocks of 100, 5 repeats; 100/1,000/5,000 jobs tracked; JMH)
+#   scripts/benchmark.sh --quick   what CI runs so it cannot rot (blocks of 10, 2 repeats, no JMH)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 quick=false
@@ -21,7 +24,7 @@ if $quick; then
   exit 0
 fi
 java -cp "$jar" ai.ringrift.slurm.bench.Benchmark --out "$out"
-java -cp "$jar" org.openjdk.jmh.Main ClientOverheadBenchmark -f 1 -wi 3 -i 5 -w 2s -r 2s -rf csv -rff target/jmh.csv
+java -cp "$jar" org.openjdk.jmh.Main ClientOverheadBenchmark -f 3 -wi 5 -i 10 -w 1s -r 1s -rf csv -rff target/jmh.csv
 {
   printf '\n## Client overhead (JMH, average time per operation)\n\n| operation | us/op | error | per second |\n|---|---|---|---|\n'
   tail -n +2 target/jmh.csv | tr -d '"' | while IFS=, read -r name mode threads samples score error unit; do

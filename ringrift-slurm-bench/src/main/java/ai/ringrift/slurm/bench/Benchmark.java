@@ -26,10 +26,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Side-by-side figures on the local real cluster, from one run: submission through the SDK, through
- * sbatch forked per job, and as raw HTTP; the cost of one tracking round three ways; and the heap
- * for 100,000 tracked jobs. Prints a markdown table and writes it to a file. Every job it submits
- * is held and cancelled at the end.
+ * Side-by-side figures on the local real cluster, from one run: submission through the SDK, as raw
+ * HTTP and through sbatch forked per job, each sequential and 16 wide, in blocks whose order is
+ * shuffled in each repeat, after a warm-up block each; one tracking round through the SDK and as
+ * the same raw request, alternating; and the heap for tracked jobs. Every figure is a median with
+ * p10 and p90. Prints a markdown table, writes it to a file and the rows to
+ * {@code benchmark/results.json} beside it. Every job it submits is held, and cancelled after its
+ * block (the tracking rounds' at the end).
  *
  * <pre>java -cp ringrift-slurm.jar ai.ringrift.slurm.bench.Benchmark [--quick] [--out FILE]</pre>
  */
@@ -38,7 +41,9 @@ public final class Benchmark {
     private final Map<String, String> facts;
     private final SlurmClient client;
     private final TokenSource tokens;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private String version;
     private final List<Long> submitted = Collections.synchronizedList(new ArrayList<>());
     private final StringBuilder table = new StringBuilder();
 
@@ -63,10 +68,11 @@ public final class Benchmark {
         Benchmark b = new Benchmark(facts);
         try {
             b.client.checkVersion();
-            int n = quick ? 20 : 500;
-            b.line("# ringrift-slurm benchmark (%s, %d cores)%n", quick ? "quick" : "full", Runtime.getRuntime().availableProcessors());
-            b.submission(n);
-            b.tracking(quick ? List.of(20) : List.of(100, 1000, 5000));
+            b.version = b.client.apiVersion(); // raw HTTP speaks the same data parser version as the SDK
+            b.line("# ringrift-slurm benchmark (%s, %d cores, %s)%n", quick ? "quick" : "full", Runtime.getRuntime().availableProcessors(),
+                    b.version);
+            b.submission(quick ? 10 : 100, quick ? 2 : 5);
+            b.tracking(quick ? List.of(20) : List.of(100, 1000, 5000), quick ? 3 : 7);
             b.line("%n## Memory%n");
             b.line("| tracked jobs | heap retained by the tracker |%n|---|---|%n");
             int tracked = quick ? 10_000 : 100_000;
@@ -78,7 +84,10 @@ public final class Benchmark {
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, b.table.toString());
-        System.out.println("written to " + out.toAbsolutePath());
+        Path json = out.toAbsolutePath().getParent().resolve("benchmark").resolve("results.json");
+        Files.createDirectories(json.getParent());
+        JSON.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), b.results);
+        System.out.println("written to " + out.toAbsolutePath() + " and " + json);
     }
 
     // ---------------------------------------------------------------- submission
@@ -89,27 +98,102 @@ public final class Benchmark {
                 .timeLimit(Duration.ofMinutes(5)).workingDirectory("/tmp").standardOutput("/dev/null").hold(true).build();
     }
 
-    private void submission(int n) throws Exception {
-        line("%n## Submission: %d held jobs each way%n%n", n);
-        line("| way | jobs/s | p50 ms | p99 ms |%n|---|---|---|---|%n");
-        // warm up the JVM and the connection a little, as a long-running service would be
-        for (int i = 0; i < 10; i++) {
-            submitted.add(client.submit(heldJob(i)).jobId());
+    /** One way to submit a job: sequential calls of it, or 16 threads calling it. */
+    record Way(String name, int width, Op op) {}
+
+    /**
+     * Submission, each way in blocks of {@code block} held jobs: a warm-up block each, then
+     * {@code repeats} rounds in which the ways run in a shuffled order; every block's jobs are
+     * cancelled before the next block starts (nothing of one way is queued under another).
+     */
+    private void submission(int block, int repeats) throws Exception {
+        List<Way> ways = List.of(
+                new Way("SDK", 1, i -> mine(client.submit(heldJob(i)).jobId())),
+                new Way("raw HTTP", 1, this::rawSubmit),
+                new Way("sbatch", 1, this::sbatch),
+                new Way("SDK", 16, i -> mine(client.submit(heldJob(i)).jobId())),
+                new Way("raw HTTP", 16, this::rawSubmit),
+                new Way("sbatch", 16, this::sbatch));
+        Map<Way, List<Result>> results = new LinkedHashMap<>();
+        for (Way w : ways) {
+            run(w, block); // warm-up: the JVM, the connections, sbatch's page cache
+            cancelBlock();
+            results.put(w, new ArrayList<>());
         }
-        Result sdk = timed(n, i -> submitted.add(client.submit(heldJob(i)).jobId()));
-        Result rawHttp = timed(n, this::rawSubmit);
-        Result sbatch = timed(n, this::sbatch);
-        Result sdk4 = concurrent(n, 4);
-        Result sdk16 = concurrent(n, 16);
-        row("SDK, sequential", sdk);
-        row("raw HTTP (JDK HttpClient, kept-alive)", rawHttp);
-        row("sbatch --parsable -H, forked per job", sbatch);
-        row("SDK, 4 submitters", sdk4);
-        row("SDK, 16 submitters", sdk16);
-        line("%nSDK per-submission time / raw HTTP: **%.2fx** (p50 %.2fx); sbatch / SDK: **%.1fx**; sbatch / raw HTTP: %.1fx "
-                + "(the most any REST client can gain here: slurmrestd + slurmctld take the rest); 16 SDK submitters / sbatch: %.1fx%n",
-                sdk.meanMs() / rawHttp.meanMs(), sdk.p50() / rawHttp.p50(), sbatch.meanMs() / sdk.meanMs(),
-                sbatch.meanMs() / rawHttp.meanMs(), sdk16.jobsPerSecond() / sbatch.jobsPerSecond());
+        java.util.Random order = new java.util.Random(42);
+        for (int r = 0; r < repeats; r++) {
+            List<Way> shuffled = new ArrayList<>(ways);
+            Collections.shuffle(shuffled, order);
+            for (Way w : shuffled) {
+                results.get(w).add(run(w, block));
+                cancelBlock();
+            }
+        }
+        line("%n## Submission: blocks of %d held jobs, %d repeats in shuffled order after a warm-up block each%n%n", block, repeats);
+        line("| way | submitters | jobs/s median (p10-p90) | ms per job, median of the blocks' p50 (p10-p90) |%n|---|---|---|---|%n");
+        for (Way w : ways) {
+            Spread rate = Spread.of(results.get(w).stream().mapToDouble(Result::jobsPerSecond).toArray());
+            Spread p50 = Spread.of(results.get(w).stream().mapToDouble(Result::p50).toArray());
+            line("| %s | %d | %.0f (%.0f-%.0f) | %.2f (%.2f-%.2f) |%n", w.name(), w.width(), rate.median(), rate.p10(), rate.p90(),
+                    p50.median(), p50.p10(), p50.p90());
+            String name = "submit " + w.name() + " x" + w.width();
+            result(name + " rate", block, rate, "jobs/s");
+            result(name + " latency p50", block, p50, "ms");
+        }
+        double perJob = median(results, ways.get(0), Result::p50) / median(results, ways.get(1), Result::p50);
+        double wide = median(results, ways.get(3), Result::jobsPerSecond) / median(results, ways.get(4), Result::jobsPerSecond);
+        double sbatchWide = median(results, ways.get(3), Result::jobsPerSecond) / median(results, ways.get(5), Result::jobsPerSecond);
+        line("%nSDK / raw HTTP per job (median p50): **%.2fx** (target at most 1.10x); 16 SDK submitters / 16 raw: **%.0f %%** "
+                + "(target at least 90 %%); 16 SDK submitters / 16 sbatch: %.1fx%n", perJob, wide * 100, sbatchWide);
+        this.results.add(new Row("submit SDK/raw per job", block, perJob, perJob, perJob, "ratio"));
+        this.results.add(new Row("submit 16 SDK/16 raw rate", block, wide, wide, wide, "ratio"));
+    }
+
+    private static double median(Map<Way, List<Result>> results, Way w, java.util.function.ToDoubleFunction<Result> f) {
+        return Spread.of(results.get(w).stream().mapToDouble(f).toArray()).median();
+    }
+
+    private Result run(Way w, int n) throws Exception {
+        if (w.width() == 1) {
+            return timed(n, w.op());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(w.width());
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        long start = System.nanoTime();
+        List<Future<?>> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            all.add(pool.submit(() -> {
+                long t = System.nanoTime();
+                w.op().run(k);
+                latencies.add(System.nanoTime() - t);
+                return null;
+            }));
+        }
+        for (Future<?> f : all) {
+            f.get();
+        }
+        pool.shutdown();
+        return new Result(n, System.nanoTime() - start, latencies);
+    }
+
+    private final List<Long> block = Collections.synchronizedList(new ArrayList<>());
+
+    private void mine(long jobId) {
+        submitted.add(jobId);
+        block.add(jobId);
+    }
+
+    /** Cancels the jobs of the block just measured, in one request per 200. */
+    private void cancelBlock() {
+        List<Long> ids;
+        synchronized (block) {
+            ids = new ArrayList<>(block);
+            block.clear();
+        }
+        for (int i = 0; i < ids.size(); i += 200) {
+            client.cancel(ids.subList(i, Math.min(ids.size(), i + 200)));
+        }
     }
 
     private void rawSubmit(int i) throws Exception {
@@ -118,13 +202,13 @@ public final class Benchmark {
                 + "\"memory_per_node\":{\"set\":true,\"number\":64},\"time_limit\":{\"set\":true,\"number\":5},"
                 + "\"current_working_directory\":\"/tmp\",\"standard_output\":\"/dev/null\",\"hold\":true,"
                 + "\"environment\":[\"PATH=/usr/bin:/bin\"]}}";
-        HttpResponse<String> r = raw.send(HttpRequest.newBuilder(URI.create(facts.get("SLURM_REST_URL") + "/slurm/v0.0.40/job/submit"))
+        HttpResponse<String> r = raw.send(HttpRequest.newBuilder(URI.create(facts.get("SLURM_REST_URL") + "/slurm/" + version + "/job/submit"))
                 .header("X-SLURM-USER-TOKEN", tokens.current().value()).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("raw submit: HTTP " + r.statusCode() + " " + r.body());
         }
-        submitted.add(new ObjectMapper().readTree(r.body()).path("job_id").asLong());
+        mine(JSON.readTree(r.body()).path("job_id").asLong());
     }
 
     private void sbatch(int i) throws Exception {
@@ -137,35 +221,20 @@ public final class Benchmark {
         if (p.waitFor() != 0) {
             throw new IllegalStateException("sbatch failed: " + out);
         }
-        submitted.add(Long.parseLong(out.split(";")[0]));
-    }
-
-    private Result concurrent(int n, int threads) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-        long start = System.nanoTime();
-        List<Future<?>> all = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int k = i;
-            all.add(pool.submit(() -> {
-                long t = System.nanoTime();
-                submitted.add(client.submit(heldJob(k)).jobId());
-                latencies.add(System.nanoTime() - t);
-                return null;
-            }));
-        }
-        for (Future<?> f : all) {
-            f.get();
-        }
-        pool.shutdown();
-        return new Result(n, System.nanoTime() - start, latencies);
+        mine(Long.parseLong(out.split(";")[0]));
     }
 
     // ---------------------------------------------------------------- tracking
 
-    private void tracking(List<Integer> sizes) throws Exception {
-        line("%n## One tracking round%n%n");
-        line("| held jobs | way | requests | bytes | ms |%n|---|---|---|---|---|%n");
+    /**
+     * One tracking round for {@code size} held jobs: the SDK's state read (all jobs' rows above 100
+     * ids, as the watcher does) against the same request as raw HTTP without parsing, each warmed
+     * up, {@code repeats} times alternating.
+     */
+    private void tracking(List<Integer> sizes, int repeats) throws Exception {
+        line("%n## One tracking round (the /jobs/state/ read), %d repeats alternating after a warm-up each%n%n", repeats);
+        line("| held jobs | rows | bytes | SDK ms median (p10-p90) | raw HTTP ms median (p10-p90) | SDK / raw |%n"
+                + "|---|---|---|---|---|---|%n");
         List<Long> ids = new ArrayList<>();
         for (int size : sizes) {
             ExecutorService pool = Executors.newFixedThreadPool(16);
@@ -179,31 +248,31 @@ public final class Benchmark {
                 submitted.add(ids.get(ids.size() - 1));
             }
             pool.shutdown();
-            // (a) the backend's tracker: one /jobs/state/ request for all of them (after one untimed warm-up
-            // call, as in a service that has been polling for a while)
-            client.jobStates(ids.size() <= 100 ? ids : List.of());
-            long t = System.nanoTime();
-            List<JobStateEntry> states = ids.size() <= 100 ? client.jobStates(ids) : client.jobStates();
-            double trackerMs = (System.nanoTime() - t) / 1e6;
-            t = System.nanoTime();
-            long trackerBytes = rawGet(ids.size() <= 100 ? "/slurm/v0.0.40/jobs/state/?" + idQuery(ids) : "/slurm/v0.0.40/jobs/state/").length;
-            double rawMs = (System.nanoTime() - t) / 1e6;
-            line("| %,d | SDK tracker (/jobs/state/, %,d rows) | 1 | %,d | %.1f |%n", size, states.size(), trackerBytes, trackerMs);
-            line("| %,d | the same request as raw HTTP, no parsing | 1 | %,d | %.1f |%n", size, trackerBytes, rawMs);
-            if (states.size() < size) {
-                throw new IllegalStateException("the state round saw " + states.size() + " of " + size + " jobs");
+            String path = "/slurm/" + version + "/jobs/state/" + (ids.size() <= 100 ? "?" + idQuery(ids) : "");
+            List<Long> asked = ids.size() <= 100 ? ids : List.of();
+            client.jobStates(asked);
+            long bytes = rawGet(path).length;
+            double[] sdk = new double[repeats];
+            double[] rawMs = new double[repeats];
+            int rows = 0;
+            for (int r = 0; r < repeats; r++) {
+                long t = System.nanoTime();
+                List<JobStateEntry> states = client.jobStates(asked);
+                sdk[r] = (System.nanoTime() - t) / 1e6;
+                rows = states.size();
+                t = System.nanoTime();
+                rawGet(path);
+                rawMs[r] = (System.nanoTime() - t) / 1e6;
             }
-            // (b) one GET /job/{id} per job
-            t = System.nanoTime();
-            long bytes = 0;
-            for (long id : ids) {
-                bytes += rawGet("/slurm/v0.0.40/job/" + id).length;
+            if (rows < size) {
+                throw new IllegalStateException("the state round saw " + rows + " of " + size + " jobs");
             }
-            line("| %,d | GET /job/{id} per job | %,d | %,d | %.1f |%n", size, ids.size(), bytes, (System.nanoTime() - t) / 1e6);
-            // (c) the heavy /jobs/
-            t = System.nanoTime();
-            bytes = rawGet("/slurm/v0.0.40/jobs/").length;
-            line("| %,d | GET /jobs/ | 1 | %,d | %.1f |%n", size, bytes, (System.nanoTime() - t) / 1e6);
+            Spread a = Spread.of(sdk);
+            Spread b = Spread.of(rawMs);
+            line("| %,d | %,d | %,d | %.1f (%.1f-%.1f) | %.1f (%.1f-%.1f) | %.2fx |%n", size, rows, bytes, a.median(), a.p10(), a.p90(),
+                    b.median(), b.p10(), b.p90(), a.median() / b.median());
+            result("tracking round SDK " + size + " jobs", size, a, "ms");
+            result("tracking round raw " + size + " jobs", size, b, "ms");
         }
     }
 
@@ -216,8 +285,34 @@ public final class Benchmark {
     }
 
     private byte[] rawGet(String path) throws IOException, InterruptedException {
-        return raw.send(HttpRequest.newBuilder(URI.create(facts.get("SLURM_REST_URL") + path))
-                .header("X-SLURM-USER-TOKEN", tokens.current().value()).GET().build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+        HttpResponse<byte[]> r = raw.send(HttpRequest.newBuilder(URI.create(facts.get("SLURM_REST_URL") + path))
+                .header("X-SLURM-USER-TOKEN", tokens.current().value()).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("raw GET " + path + ": HTTP " + r.statusCode());
+        }
+        return r.body();
+    }
+
+    /** Median, 10th and 90th percentile (nearest rank) of some measurements. */
+    record Spread(double median, double p10, double p90) {
+        static Spread of(double[] values) {
+            double[] v = values.clone();
+            java.util.Arrays.sort(v);
+            return new Spread(rank(v, 0.5), rank(v, 0.1), rank(v, 0.9));
+        }
+
+        private static double rank(double[] sorted, double p) {
+            return sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1))];
+        }
+    }
+
+    /** One row of results.json. */
+    record Row(String name, int n, double median, double p10, double p90, String unit) {}
+
+    private final List<Row> results = new ArrayList<>();
+
+    private void result(String name, int n, Spread s, String unit) {
+        results.add(new Row(name, n, s.median(), s.p10(), s.p90(), unit));
     }
 
     // ---------------------------------------------------------------- helpers
