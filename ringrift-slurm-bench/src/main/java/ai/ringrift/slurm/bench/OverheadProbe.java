@@ -54,6 +54,9 @@ public final class OverheadProbe implements AutoCloseable {
         }
         byte[] jobsAnswer = json.writeValueAsBytes(answer);
         byte[] submitAnswer = json.writeValueAsBytes(Recordings.body(V, "job-submit"));
+        // the JDK server writes an answer's head and body apart; with Nagle on, the body waits for the
+        // client's delayed ACK (40 ms on Linux) and that, not the client, is what a submit would measure
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.createContext("/slurm/" + V + "/job/", exchange -> {
             byte[] body = exchange.getRequestURI().getPath().endsWith("/submit") ? submitAnswer : jobsAnswer;
