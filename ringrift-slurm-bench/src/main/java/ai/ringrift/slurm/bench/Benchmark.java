@@ -198,11 +198,12 @@ public final class Benchmark {
             Thread.sleep(2_000);
             rows = client.jobStates().size();
         }
-        line("%n(slurmctld holds %d other jobs' records now)%n", rows);
+        line("%n(before the tracking rounds slurmctld holds %d other jobs' records)%n", rows);
     }
 
     /** Cancels the jobs of the block just measured, in one request per 200. */
-    private void cancelBlock() {
+    private void cancelBlock() throws IOException, InterruptedException {
+        scancelSbatchJobs();
         List<Long> ids;
         synchronized (block) {
             ids = new ArrayList<>(block);
@@ -238,7 +239,29 @@ public final class Benchmark {
         if (p.waitFor() != 0) {
             throw new IllegalStateException("sbatch failed: " + out);
         }
-        mine(Long.parseLong(out.split(";")[0]));
+        long id = Long.parseLong(out.split(";")[0]);
+        submitted.add(id);
+        sbatchJobs.add(id);
+    }
+
+    /** Jobs sbatch submitted: they are root's, so the SDK's user cannot cancel them; scancel does. */
+    private final List<Long> sbatchJobs = Collections.synchronizedList(new ArrayList<>());
+
+    private void scancelSbatchJobs() throws IOException, InterruptedException {
+        List<Long> ids;
+        synchronized (sbatchJobs) {
+            ids = new ArrayList<>(sbatchJobs);
+            sbatchJobs.clear();
+        }
+        for (int i = 0; i < ids.size(); i += 500) {
+            List<String> command = new ArrayList<>(List.of("chroot", facts.get("SLURM_CLUSTER_ROOT"), "scancel"));
+            ids.subList(i, Math.min(ids.size(), i + 500)).forEach(id -> command.add(String.valueOf(id)));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("scancel of the sbatch jobs failed: " + out);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- tracking
@@ -249,13 +272,13 @@ public final class Benchmark {
      * up, {@code repeats} times alternating.
      */
     private void tracking(List<Integer> sizes, int repeats, boolean drainFirst) throws Exception {
+        if (drainFirst) {
+            drain();
+        }
         line("%n## One tracking round (the /jobs/state/ read), %d repeats alternating after a warm-up each%n%n", repeats);
         line("| held jobs | rows | bytes | SDK ms median (p10-p90) | raw HTTP ms median (p10-p90) | SDK / raw |%n"
                 + "|---|---|---|---|---|---|%n");
         List<Long> ids = new ArrayList<>();
-        if (drainFirst) {
-            drain();
-        }
         for (int size : sizes) {
             ExecutorService pool = Executors.newFixedThreadPool(16);
             try {
@@ -389,7 +412,8 @@ public final class Benchmark {
         System.out.print(text);
     }
 
-    private void cancelAll() {
+    private void cancelAll() throws IOException, InterruptedException {
+        scancelSbatchJobs();
         List<Long> ids;
         synchronized (submitted) {
             ids = new ArrayList<>(submitted);
