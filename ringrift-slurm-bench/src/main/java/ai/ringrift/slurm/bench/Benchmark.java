@@ -372,16 +372,8 @@ public final class Benchmark {
             return n / (nanos / 1e9);
         }
 
-        double meanMs() {
-            return nanos / 1e6 / n;
-        }
-
         double p50() {
             return percentile(0.50);
-        }
-
-        double p99() {
-            return percentile(0.99);
         }
 
         private double percentile(double p) {
@@ -402,9 +394,6 @@ public final class Benchmark {
         return new Result(n, System.nanoTime() - start, latencies);
     }
 
-    private void row(String way, Result r) {
-        line("| %s | %.0f | %.2f | %.2f |%n", way, r.jobsPerSecond(), r.p50(), r.p99());
-    }
 
     private void line(String format, Object... args) {
         String text = String.format(format, args);

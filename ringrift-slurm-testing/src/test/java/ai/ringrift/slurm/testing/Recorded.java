@@ -36,28 +36,23 @@ final class Recorded {
 
     /** The recorded /jobs/-shaped answer with its one job's id and comment replaced. */
     static String jobListWith(String name, long jobId, String comment) {
-        ObjectNode body = (ObjectNode) mapping(name).path("response").path("jsonBody").deepCopy();
-        ArrayNode jobs = (ArrayNode) body.path("jobs");
-        ObjectNode job = (ObjectNode) jobs.get(0);
-        job.put("job_id", jobId);
-        job.put("comment", comment);
-        return body.toString();
+        return jobList(name, jobId, comment).toString();
     }
 
     /** {@link #jobListWith(String, long, String)}, submitted at {@code submitEpochSecond}. */
     static String jobListWith(String name, long jobId, String comment, long submitEpochSecond) {
-        ObjectNode body = (ObjectNode) JSON.valueToTree(readTree(jobListWith(name, jobId, comment)));
-        ObjectNode job = (ObjectNode) body.path("jobs").get(0);
-        job.putObject("submit_time").put("set", true).put("infinite", false).put("number", submitEpochSecond);
+        ObjectNode body = jobList(name, jobId, comment);
+        ((ObjectNode) body.path("jobs").get(0)).putObject("submit_time").put("set", true).put("infinite", false)
+                .put("number", submitEpochSecond);
         return body.toString();
     }
 
-    private static JsonNode readTree(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static ObjectNode jobList(String name, long jobId, String comment) {
+        ObjectNode body = (ObjectNode) mapping(name).path("response").path("jsonBody").deepCopy();
+        ObjectNode job = (ObjectNode) body.path("jobs").get(0);
+        job.put("job_id", jobId);
+        job.put("comment", comment);
+        return body;
     }
 
     /** A /jobs/state/ answer with a pending row for each of these job ids. */

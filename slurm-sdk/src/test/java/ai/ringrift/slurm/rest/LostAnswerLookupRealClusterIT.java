@@ -64,7 +64,7 @@ class LostAnswerLookupRealClusterIT {
                 while (client.jobStates().size() > 3_000 && java.time.Instant.now().isBefore(deadline)) {
                     Thread.sleep(2_000);
                 }
-                Cost idle = lostAnswer(cluster);
+                Cost idle = lostAnswer(cluster, client.apiVersion());
 
                 ExecutorService pool = Executors.newFixedThreadPool(16);
                 List<Future<?>> submits = new ArrayList<>();
@@ -78,7 +78,7 @@ class LostAnswerLookupRealClusterIT {
                 pool.shutdown();
                 System.out.printf("LOOKUP: %d held jobs queued in %.1f s%n", QUEUED, (System.nanoTime() - t0) / 1e9);
 
-                Cost busy = lostAnswer(cluster);
+                Cost busy = lostAnswer(cluster, client.apiVersion());
                 Cost everyJob = readEveryJob(cluster, client.apiVersion());
                 System.out.printf("LOOKUP after a lost submit answer (%s): idle %d requests, %d bytes, %.1f ms; "
                         + "with %d jobs queued %d requests, %d bytes, %.1f ms; reading every job instead (as before): "
@@ -98,12 +98,8 @@ class LostAnswerLookupRealClusterIT {
     }
 
     /** A client that has submitted before loses the answer to its next submit; what finding the job costs. */
-    private static Cost lostAnswer(LocalCluster cluster) throws Exception {
+    private static Cost lostAnswer(LocalCluster cluster, String version) throws Exception {
         Wire wire = new Wire();
-        String version = System.getenv().getOrDefault("SLURM_REST_API_VERSION", "auto");
-        try (SlurmClient probe = client(cluster, cluster.restUrl().toString(), SlurmMetrics.NONE)) {
-            version = probe.apiVersion();
-        }
         List<Long> mine = new ArrayList<>();
         try (ResponseDroppingProxy proxy = ResponseDroppingProxy.disarmed(cluster.restUrl().getHost(), cluster.restUrl().getPort(),
                 "POST /slurm/" + version + "/job/submit");
