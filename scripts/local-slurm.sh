@@ -32,8 +32,8 @@ if [ "${1:-}" = --release ]; then
 fi
 # per release: the Debian suite that ships it, where it lives, and its ports
 case $RELEASE in
-  24.11) SUITE=trixie; DEFAULT_HOME=/var/lib/ringrift-slurm; PORT_BASE=6800; DEFAULT_DB_PORT=33061; CLUSTER=ringrift-local ;;
-  26.05) SUITE=sid; DEFAULT_HOME=/var/lib/ringrift-slurm-26.05; PORT_BASE=6900; DEFAULT_DB_PORT=33161; CLUSTER=ringrift-local-2605 ;;
+  24.11) SUITE=trixie; DEFAULT_HOME=/var/lib/ringrift-slurm; PORT_BASE=6800; DEFAULT_DB_PORT=6816; CLUSTER=ringrift-local ;;
+  26.05) SUITE=sid; DEFAULT_HOME=/var/lib/ringrift-slurm-26.05; PORT_BASE=6900; DEFAULT_DB_PORT=6916; CLUSTER=ringrift-local-2605 ;;
   *) printf '[local-slurm] ERROR: release %s is not one this script builds; use 24.11 or 26.05\n' "$RELEASE" >&2; exit 2 ;;
 esac
 CONF_SRC="$PROJECT_DIR/config/local-cluster"
@@ -241,10 +241,16 @@ prepare_shared_tree() {
 
 pid_of() { [ -s "$RUN/$1.pid" ] && cat "$RUN/$1.pid"; }
 
+# A pid file outlives its process: after a reboot, or on a machine that kept this directory from an
+# earlier one, the pid may belong to an unrelated live process. Only a process that runs in this
+# root from the daemon's own binary (mariadb: mariadbd) counts as the daemon.
 is_running() {
-  local pid
+  local pid root exe
   pid=$(pid_of "$1") || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  root=$(readlink "/proc/$pid/root" 2>/dev/null) || return 1
+  exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
+  [ "$root" = "$(readlink -f "$ROOT")" ] && [[ ${exe##*/} == "$1"* ]]
 }
 
 port_of() {
@@ -283,7 +289,10 @@ start_mariadb() {
       --bind-address=127.0.0.1 --port="$DB_PORT" --socket=/run/mysqld/mysqld.sock \
       --pid-file=/run/mysqld/mysqld.pid
   fi
-  wait_for "MariaDB" 60 db -e 'SELECT 1' || die "MariaDB did not start; see $LOGS/mariadb.log"
+  if ! wait_for "MariaDB" 60 db -e 'SELECT 1'; then
+    tail -n 15 "$LOGS/mariadb.log" >&2 || true
+    die "MariaDB did not start; see $LOGS/mariadb.log"
+  fi
   db -e "CREATE DATABASE IF NOT EXISTS slurm_acct_db;
          CREATE USER IF NOT EXISTS 'slurm'@'127.0.0.1' IDENTIFIED BY '$DB_PASSWORD';
          CREATE USER IF NOT EXISTS 'slurm'@'localhost' IDENTIFIED BY '$DB_PASSWORD';
