@@ -4,6 +4,7 @@
 #   scripts/local-slurm.sh [--release 24.11|26.05] COMMAND
 #   scripts/local-slurm.sh up              build the Debian root if needed, start what is down
 #   scripts/local-slurm.sh down            stop what this script started (by recorded pid), unmount
+#   scripts/local-slurm.sh restart [D...]  stop these daemons (default: all), then up
 #   scripts/local-slurm.sh status          which daemons run, and where slurmrestd listens
 #   scripts/local-slurm.sh token USER [S]  print a JWT for USER (lifespan S seconds, default 1800)
 #   scripts/local-slurm.sh env             print the cluster's connection facts (KEY=VALUE)
@@ -21,6 +22,10 @@
 #   SLURMRESTD_PORT       slurmrestd's port on 127.0.0.1 (default 6820; 6920 for 26.05)
 #   RINGRIFT_SLURM_USER   the unprivileged user whose jobs run (default ringrift)
 #   SLURM_MIN_JOB_AGE     seconds a finished job stays in slurmctld (default 30)
+#   SLURMCTLD_PARAMETERS  slurm.conf's SlurmctldParameters, e.g. rl_enable,rl_bucket_size=20 (default
+#                         none); applies to a slurmctld this call starts (restart slurmctld)
+#   SLURMRESTD_OPTIONS    more slurmrestd arguments, e.g. "-t 2 --max-connections 4" (default none);
+#                         applies to a slurmrestd this call starts (restart slurmrestd)
 set -euo pipefail
 
 PROJECT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -181,6 +186,11 @@ ensure_config() {
   DB_PASSWORD=$(cat "$ROOT/etc/slurm/.dbpass")
 
   render "$CONF_SRC/slurm.conf.in" "$ROOT/etc/slurm/slurm.conf"
+  if [ -n "${SLURMCTLD_PARAMETERS:-}" ]; then
+    [[ $SLURMCTLD_PARAMETERS =~ ^[A-Za-z0-9_=,.]+$ ]] ||
+      die "SLURMCTLD_PARAMETERS='$SLURMCTLD_PARAMETERS' is not a comma-separated list like rl_enable,rl_bucket_size=20"
+    echo "SlurmctldParameters=$SLURMCTLD_PARAMETERS" >>"$ROOT/etc/slurm/slurm.conf"
+  fi
   render "$CONF_SRC/slurmdbd.conf.in" "$ROOT/etc/slurm/slurmdbd.conf"
   chmod 600 "$ROOT/etc/slurm/slurmdbd.conf"
   cp "$CONF_SRC/cgroup.conf" "$CONF_SRC/gres.conf" "$ROOT/etc/slurm/"
@@ -358,7 +368,8 @@ start_slurmrestd() {
     log "starting slurmrestd on 127.0.0.1:$REST_PORT"
     # slurmrestd refuses to run as root or SlurmUser; SLURM_JWT=daemon makes it accept JWTs.
     start_daemon slurmrestd "$LOGS/slurmrestd.log" chroot --userspec="$REST_USER:$REST_USER" "$ROOT" \
-      /usr/bin/env SLURM_JWT=daemon /usr/sbin/slurmrestd -s openapi/slurmctld,openapi/slurmdbd "127.0.0.1:$REST_PORT"
+      /usr/bin/env SLURM_JWT=daemon /usr/sbin/slurmrestd -s openapi/slurmctld,openapi/slurmdbd ${SLURMRESTD_OPTIONS:-} \
+      "127.0.0.1:$REST_PORT"
   fi
   wait_for "slurmrestd" 30 port_open "$REST_PORT" || die "slurmrestd did not open port $REST_PORT; see $LOGS/slurmrestd.log"
 }
@@ -397,18 +408,35 @@ cmd_up() {
   log "connection facts: $ENV_FILE"
 }
 
+stop_daemon() {
+  local name=$1 pid
+  if is_running "$name"; then
+    pid=$(pid_of "$name")
+    log "stopping $name (pid $pid)"
+    kill "$pid" 2>/dev/null || true
+    wait_for "$name to stop" 30 bash -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$RUN/$name.pid"
+}
+
+cmd_restart() {
+  require_root
+  local name i
+  for name in "$@"; do
+    [[ " ${DAEMONS[*]} " == *" $name "* ]] || die "'$name' is not one of this cluster's daemons: ${DAEMONS[*]}"
+  done
+  [ $# -gt 0 ] || set -- "${DAEMONS[@]}"
+  for ((i = ${#DAEMONS[@]} - 1; i >= 0; i--)); do # dependents first
+    if [[ " $* " == *" ${DAEMONS[i]} "* ]]; then stop_daemon "${DAEMONS[i]}"; fi
+  done
+  cmd_up
+}
+
 cmd_down() {
   require_root
-  local i name pid
+  local i
   for ((i = ${#DAEMONS[@]} - 1; i >= 0; i--)); do
-    name=${DAEMONS[i]}
-    if is_running "$name"; then
-      pid=$(pid_of "$name")
-      log "stopping $name (pid $pid)"
-      kill "$pid" 2>/dev/null || true
-      wait_for "$name to stop" 30 bash -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null || true
-    fi
-    rm -f "$RUN/$name.pid"
+    stop_daemon "${DAEMONS[i]}"
   done
   if [ -s "$RUN/mounts" ]; then
     sort -r -u "$RUN/mounts" | while read -r m; do umount -l "$m" 2>/dev/null || true; done
@@ -450,8 +478,9 @@ cmd_env() {
 case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
+  restart) shift; cmd_restart "$@" ;;
   status) cmd_status ;;
   token) shift; cmd_token "$@" ;;
   env) cmd_env ;;
-  *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

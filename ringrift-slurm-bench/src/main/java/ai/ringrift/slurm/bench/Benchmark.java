@@ -64,7 +64,7 @@ public final class Benchmark {
         boolean quick = List.of(args).contains("--quick");
         int outIndex = List.of(args).indexOf("--out");
         Path out = Path.of(outIndex >= 0 ? args[outIndex + 1] : "target/benchmark.md");
-        Map<String, String> facts = facts();
+        Map<String, String> facts = ClusterFacts.read();
         Benchmark b = new Benchmark(facts);
         try {
             b.client.checkVersion();
@@ -340,18 +340,6 @@ public final class Benchmark {
     }
 
     /** Median, 10th and 90th percentile (nearest rank) of some measurements. */
-    record Spread(double median, double p10, double p90) {
-        static Spread of(double[] values) {
-            double[] v = values.clone();
-            java.util.Arrays.sort(v);
-            return new Spread(rank(v, 0.5), rank(v, 0.1), rank(v, 0.9));
-        }
-
-        private static double rank(double[] sorted, double p) {
-            return sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1))];
-        }
-    }
-
     /** One row of results.json. */
     record Row(String name, int n, double median, double p10, double p90, String unit) {}
 
@@ -411,20 +399,5 @@ public final class Benchmark {
             client.cancel(ids.subList(i, Math.min(ids.size(), i + 1000)));
         }
         System.out.println("cancelled " + ids.size() + " benchmark jobs");
-    }
-
-    private static Map<String, String> facts() throws IOException {
-        Path file = Path.of(System.getenv().getOrDefault("RINGRIFT_SLURM_ENV_FILE", "/var/lib/ringrift-slurm/cluster.env"));
-        if (!Files.isReadable(file)) {
-            throw new IllegalStateException("no " + file + ": bring the local cluster up first (scripts/local-slurm.sh up)");
-        }
-        Map<String, String> facts = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(file)) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                facts.put(line.substring(0, eq), line.substring(eq + 1));
-            }
-        }
-        return facts;
     }
 }

@@ -326,17 +326,52 @@ class SlurmRestClientFaultTest {
                 post(urlPathEqualTo(SUBMIT)).willReturn(recorded("job-submit")));
         slurmctldHolds(0, key, 5, 6);
         wm.stubFor(get(urlPathEqualTo(DB_JOBS)).willReturn(aResponse().withStatus(200).withBody(Recorded.emptyAccounting())));
+        Instant lost = time.instant();
         SubmittedJob job = client.submit(job(key));
         assertThat(job.adopted()).isFalse();
         assertThat(job.attempts()).isEqualTo(2);
         wm.verify(2, postRequestedFor(urlPathEqualTo(SUBMIT)));
-        // the newest job was submitted long before this attempt: the reading stops there
-        wm.verify(1, getRequestedFor(urlPathEqualTo(STATES)));
+        // sent again only after the default settle time (30 s) of lookups that found nothing: the
+        // request the client gave up on could still have created the job inside slurmrestd
+        assertThat(Duration.between(lost, time.instant())).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
+        int lookups = wm.findAll(getRequestedFor(urlPathEqualTo(STATES))).size();
+        assertThat(lookups).as("state reads while settling, one every 3 s").isBetween(10, 12);
+        // the newest job was submitted long before this attempt: the reading stops there, and a job
+        // read once (not this submission's) is not read again by the later lookups
         wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/6")));
         wm.verify(0, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/5")));
         wm.verify(0, getRequestedFor(urlPathEqualTo(JOBS)));
-        // slurmdbd is asked for jobs of this name only
-        wm.verify(1, getRequestedFor(urlPathEqualTo(DB_JOBS)).withQueryParam("job_name", com.github.tomakehurst.wiremock.client.WireMock.equalTo("fault-test")));
+        // slurmdbd is asked for jobs of this name only, once per lookup
+        wm.verify(lookups, getRequestedFor(urlPathEqualTo(DB_JOBS)).withQueryParam("job_name",
+                com.github.tomakehurst.wiremock.client.WireMock.equalTo("fault-test")));
+    }
+
+    @Test
+    void aJobThatAppearsWhileTheSubmissionSettlesIsAdoptedNotSentAgain() {
+        // under slurmctld's rate limit the request the client gave up on lands seconds later
+        String key = "late-landing-key";
+        stubOnceThen(post(urlPathEqualTo(SUBMIT)).willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)),
+                post(urlPathEqualTo(SUBMIT)).willReturn(recorded("job-submit")));
+        wm.stubFor(get(urlPathEqualTo(DB_JOBS)).willReturn(aResponse().withStatus(200).withBody(Recorded.emptyAccounting())));
+        for (long id : new long[] {5, 6}) {
+            wm.stubFor(get(urlPathEqualTo("/slurm/v0.0.40/job/" + id)).willReturn(aResponse().withStatus(200)
+                    .withBody(Recorded.jobListWith("job-get-held", id, "someone else's job", 1_000_000_000L))));
+        }
+        wm.stubFor(get(urlPathEqualTo("/slurm/v0.0.40/job/9")).willReturn(aResponse().withStatus(200)
+                .withBody(Recorded.jobListWith("job-get-held", 9, SlurmClient.SUBMIT_KEY_PREFIX + key))));
+        // the first two lookups see jobs 5 and 6; the third sees job 9, which carries the key
+        wm.stubFor(get(urlPathEqualTo(STATES)).inScenario("late").whenScenarioStateIs(Scenario.STARTED)
+                .willSetStateTo("once").willReturn(aResponse().withStatus(200).withBody(Recorded.statesOf(5, 6))));
+        wm.stubFor(get(urlPathEqualTo(STATES)).inScenario("late").whenScenarioStateIs("once")
+                .willSetStateTo("landed").willReturn(aResponse().withStatus(200).withBody(Recorded.statesOf(5, 6))));
+        wm.stubFor(get(urlPathEqualTo(STATES)).inScenario("late").whenScenarioStateIs("landed")
+                .willReturn(aResponse().withStatus(200).withBody(Recorded.statesOf(5, 6, 9))));
+        SubmittedJob job = client.submit(job(key));
+        assertThat(job.adopted()).isTrue();
+        assertThat(job.jobId()).isEqualTo(9);
+        wm.verify(1, postRequestedFor(urlPathEqualTo(SUBMIT)));
+        wm.verify(3, getRequestedFor(urlPathEqualTo(STATES)));
+        wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/6"))); // read once, skipped after
     }
 
     @Test

@@ -53,10 +53,12 @@ interface ApiAdapter {
 
     /**
      * The id of the job slurmctld holds whose comment is exactly {@code comment}, among those
-     * submitted after job {@code newerThan} (0: unknown) and not before {@code since}; empty when
-     * there is none.
+     * submitted after job {@code newerThan} (0: unknown) and not before {@code since}, leaving out
+     * the jobs {@code skip} names (known to be another submission's); each job read and found not
+     * to carry the comment goes to {@code notIt}. Empty when there is none.
      */
-    java.util.Optional<Long> liveJobWithComment(String comment, long newerThan, java.time.Instant since);
+    java.util.Optional<Long> liveJobWithComment(String comment, long newerThan, java.time.Instant since,
+            java.util.function.LongPredicate skip, java.util.function.LongConsumer notIt);
 
     /**
      * Ids of the jobs slurmdbd recorded in the last {@code window} whose comment is exactly

@@ -23,6 +23,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -47,9 +49,13 @@ final class DefaultSlurmClient implements SlurmClient {
     private static final Logger log = LoggerFactory.getLogger(DefaultSlurmClient.class);
     /** How far back slurmdbd is searched for a submit key, before the submission began. */
     private static final Duration LOOKUP_SLACK = Duration.ofMinutes(5);
+    /** How often an uncertain submission is looked for while it settles. */
+    private static final Duration SETTLE_POLL = Duration.ofSeconds(3);
 
     /** The largest job id a submit of this client was answered with (0: none yet). */
-    private final java.util.concurrent.atomic.AtomicLong newestSubmitted = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong newestSubmitted = new AtomicLong();
+    /** Ids of the latest jobs whose submit answer this client got: a lookup for a lost answer skips them. */
+    private final RecentIds answered = new RecentIds(4096);
 
     private final HttpUrl baseUrl;
     private final OkHttpClient http;
@@ -64,15 +70,19 @@ final class DefaultSlurmClient implements SlurmClient {
     private final Clock clock;
     private final ScheduledExecutorService ownScheduler;
     private final ExecutorService workers;
+    /** Where waits are timed (the retry scheduler: a test's virtual time moves instead of waiting). */
+    private final ScheduledExecutorService scheduler;
     private final TokenSource tokens;
     private final SlurmMetrics metrics;
     private final AtomicBoolean versionChecked = new AtomicBoolean();
     /** /jobs/state/ ids already warned about: each odd row is logged once, not every round. */
     private final Set<String> oddRows = ConcurrentHashMap.newKeySet();
     private final boolean checkVersion;
+    private final Duration submitSettle;
 
     DefaultSlurmClient(SlurmClient.Builder b, HttpUrl baseUrl) {
         this.baseUrl = baseUrl;
+        this.submitSettle = b.submitSettle;
         this.clock = b.clock;
         this.checkVersion = b.checkVersion;
         this.tokens = b.tokens;
@@ -87,6 +97,8 @@ final class DefaultSlurmClient implements SlurmClient {
                 // OkHttp would otherwise resend a POST on a broken pooled connection by itself, and a
                 // job could be submitted twice; every retry goes through Retrier and the submit-key check.
                 .retryOnConnectionFailure(false)
+                // a request given up on is discarded at slurmrestd if it has not read it yet
+                .socketFactory(new AbortiveCloseSockets())
                 .addInterceptor(new InFlightLimit(b.maxInFlight, b.callTimeout))
                 .addInterceptor(new AuthInterceptor(b.tokens, b.userName, b.clock))
                 // the network interceptor sees each request that goes on the wire, retries included
@@ -114,6 +126,7 @@ final class DefaultSlurmClient implements SlurmClient {
         } else {
             this.ownScheduler = null;
         }
+        this.scheduler = scheduler;
         this.workers = Executors.newCachedThreadPool(daemon("slurm-rest-attempt"));
         this.retrier = new Retrier(b.retryPolicy, b.clock, scheduler, workers, b.metrics);
     }
@@ -383,12 +396,16 @@ final class DefaultSlurmClient implements SlurmClient {
         Instant started = clock.instant();
         long newestBefore = newestSubmitted.get(); // a job this attempt creates gets a larger id
         AtomicBoolean uncertain = new AtomicBoolean();
+        // when the last uncertain attempt ended: no POST again before it has settled
+        AtomicReference<Instant> uncertainEnded = new AtomicReference<>(started);
         AtomicInteger posts = new AtomicInteger();
+        Set<Long> notIt = ConcurrentHashMap.newKeySet(); // jobs a lookup read: another submission's
+        AtomicReference<Instant> settledAt = new AtomicReference<>(started); // no POST again before this
         String operation = "submit job '" + submission.name() + "'";
 
         CompletableFuture<SubmittedJob> attempts = retrier.run(operation, () -> {
             if (uncertain.get()) {
-                Optional<Long> found = lookUp(marker, submission.name(), newestBefore, started);
+                Optional<Long> found = lookUpUntilSettled(marker, submission.name(), newestBefore, started, uncertainEnded.get(), notIt, settledAt);
                 if (found.isPresent()) {
                     log.warn("{}: the answer to an earlier attempt was lost, but slurmctld has job {} with its submit key {}; "
                             + "adopting it instead of submitting again", operation, found.get(), key);
@@ -400,30 +417,35 @@ final class DefaultSlurmClient implements SlurmClient {
             try {
                 ApiAdapter.Submitted answer = api().submit(submission, marker);
                 newestSubmitted.accumulateAndGet(answer.jobId(), Math::max);
+                answered.add(answer.jobId());
                 log.debug("{}: job {} (submit key {})", operation, answer.jobId(), key);
                 metrics.submission("created");
                 return new SubmittedJob(answer.jobId(), key, false, posts.get(), answer.warnings());
             } catch (SlurmUnreachableException e) {
                 if (e.mayHaveReachedServer()) {
                     uncertain.set(true);
+                    uncertainEnded.set(clock.instant());
                 }
                 throw e;
             } catch (SlurmResponseException e) {
                 uncertain.set(true);
+                uncertainEnded.set(clock.instant());
                 throw e;
             } catch (SlurmRejectedException e) {
                 if (e.errors().isEmpty() && e.httpStatus().orElse(0) >= 502) {
                     uncertain.set(true); // a proxy's 502/504: slurmrestd may have acted
+                    uncertainEnded.set(clock.instant());
                 } else if (e.isRetryable() && !e.hasErrorNumber(1800)) {
                     // the connection to slurmctld broke mid-RPC (reset, receive error, timeout): the job
                     // may exist. Only a failure to connect at all (1800) is known to have created nothing.
                     uncertain.set(true);
+                    uncertainEnded.set(clock.instant());
                 }
                 throw e;
             }
         });
 
-        return attempts.handle((job, failure) -> {
+        return attempts.handleAsync((job, failure) -> {
             if (failure == null) {
                 return CompletableFuture.completedFuture(job);
             }
@@ -432,9 +454,10 @@ final class DefaultSlurmClient implements SlurmClient {
                 metrics.submission("failed");
                 return CompletableFuture.<SubmittedJob>failedFuture(cause);
             }
-            // the last attempt may have created the job: look once more before giving up
-            // (composed, never joined: this may run on a retry thread)
-            return retrier.run("find job by submit key", () -> lookUp(marker, submission.name(), newestBefore, started))
+            // the last attempt may have created the job, or may still create it inside slurmrestd:
+            // look until it has settled before giving up (on a worker thread: this may wait)
+            return retrier.run("find job by submit key",
+                            () -> lookUpUntilSettled(marker, submission.name(), newestBefore, started, uncertainEnded.get(), notIt, settledAt))
                     .handle((found, lookupFailure) -> {
                         if (lookupFailure == null && found.isPresent()) {
                             log.warn("{}: adopting job {} found by submit key {} after the last attempt failed ({})",
@@ -453,7 +476,50 @@ final class DefaultSlurmClient implements SlurmClient {
                                 .withAttempts(posts.get());
                         throw new CompletionException(unknown);
                     });
-        }).thenCompose(f -> f);
+        }, workers).thenCompose(f -> f);
+    }
+
+    /**
+     * {@link #lookUp}, again every {@link #SETTLE_POLL} while it finds nothing, until {@code
+     * submitSettle} has passed since the uncertain attempt ended with every lookup answered. A
+     * request whose answer the client gave up on may still be inside slurmrestd: under slurmctld's
+     * rate limit the Slurm library there sleeps and retries, so the job can appear many seconds
+     * later. A lookup that gets no answer in time shows that slurmrestd is that slow right now, so
+     * the settle time starts again from it. Only a job that has not appeared through a whole settle
+     * time of answered lookups may be submitted again. Once the time has passed, a failed lookup is
+     * the answer (a retry of the call looks again). Waits are timed on the retry scheduler.
+     */
+    private Optional<Long> lookUpUntilSettled(String marker, String name, long newerThan, Instant since, Instant uncertainEnded,
+            Set<Long> notIt, AtomicReference<Instant> settledAt) {
+        settledAt.accumulateAndGet(uncertainEnded.plus(submitSettle), (a, b) -> a.isAfter(b) ? a : b);
+        while (true) {
+            try {
+                Optional<Long> found = lookUp(marker, name, newerThan, since, notIt);
+                if (found.isPresent() || !clock.instant().isBefore(settledAt.get())) {
+                    return found;
+                }
+            } catch (SlurmException e) {
+                boolean settled = !clock.instant().isBefore(settledAt.get());
+                settledAt.set(clock.instant().plus(submitSettle));
+                if (!e.isRetryable() || settled) {
+                    throw e;
+                }
+            }
+            Duration wait = Duration.between(clock.instant(), settledAt.get());
+            wait = wait.compareTo(SETTLE_POLL) > 0 ? SETTLE_POLL : wait;
+            if (!wait.isNegative() && !wait.isZero()) {
+                try {
+                    scheduler.schedule(() -> { }, wait.toMillis(), TimeUnit.MILLISECONDS).get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SlurmUnreachableException("interrupted while waiting for an uncertain submission of '" + name
+                            + "' to settle; before submitting again, look for a job whose comment is '" + marker + "'", true, e);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.RejectedExecutionException e) {
+                    throw new SlurmUnreachableException("the client was closed while an uncertain submission of '" + name
+                            + "' settled; before submitting again, look for a job whose comment is '" + marker + "'", true, e);
+                }
+            }
+        }
     }
 
     @Override
@@ -462,24 +528,44 @@ final class DefaultSlurmClient implements SlurmClient {
         Objects.requireNonNull(since, "since == null");
         ensureVersion();
         String marker = submitKey.startsWith(SUBMIT_KEY_PREFIX) ? submitKey : SUBMIT_KEY_PREFIX + submitKey;
-        return retrier.call("find job by submit key", () -> lookUp(marker, null, 0, since));
+        return retrier.call("find job by submit key", () -> lookUp(marker, null, 0, since, null));
     }
 
     /**
      * The id of the job carrying this submit-key comment, from slurmctld, else from slurmdbd; the
      * job's name and the newest job id this client had been answered before, when known, narrow
-     * the search (see {@link VersionAdapter#liveJobWithComment}).
+     * the search (see {@link VersionAdapter#liveJobWithComment}). For a submission of this client
+     * ({@code notIt} not null), jobs whose answer this client got and jobs an earlier lookup read
+     * (kept in {@code notIt}) are another submission's and are not read again.
      */
-    private Optional<Long> lookUp(String marker, String name, long newerThan, Instant since) {
+    private Optional<Long> lookUp(String marker, String name, long newerThan, Instant since, Set<Long> notIt) {
         Instant from = since.minus(LOOKUP_SLACK);
-        Optional<Long> live = api().liveJobWithComment(marker, newerThan, from);
-        if (live.isPresent()) {
-            newestSubmitted.accumulateAndGet(live.get(), Math::max);
-            return live;
+        SlurmException liveFailure = null;
+        try {
+            Optional<Long> live = notIt == null
+                    ? api().liveJobWithComment(marker, newerThan, from, id -> false, id -> { })
+                    : api().liveJobWithComment(marker, newerThan, from, id -> answered.contains(id) || notIt.contains(id), notIt::add);
+            if (live.isPresent()) {
+                newestSubmitted.accumulateAndGet(live.get(), Math::max);
+                return live;
+            }
+        } catch (SlurmException e) {
+            if (!e.isRetryable()) {
+                throw e;
+            }
+            // slurmctld did not answer in time (under its rate limit every read waits its turn):
+            // slurmdbd, which slurmctld's limit does not slow, may know the job already
+            liveFailure = e;
         }
         // it may have run and left slurmctld already
         List<Long> recorded = api().accountingJobsWithComment(marker, name, ago(from));
-        return recorded.isEmpty() ? Optional.empty() : Optional.of(recorded.get(0));
+        if (!recorded.isEmpty()) {
+            return Optional.of(recorded.get(0));
+        }
+        if (liveFailure != null) {
+            throw liveFailure; // slurmdbd may lag behind slurmctld: not finding it there proves nothing
+        }
+        return Optional.empty();
     }
 
     private Duration ago(Instant past) {

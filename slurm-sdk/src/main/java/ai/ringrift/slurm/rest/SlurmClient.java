@@ -146,7 +146,7 @@ public interface SlurmClient extends AutoCloseable {
         Duration readTimeout = Duration.ofSeconds(60);
         Duration callTimeout = Duration.ofSeconds(90);
         int maxIdleConnections = 8;
-        Duration keepAlive = Duration.ofMinutes(5);
+        Duration keepAlive = Duration.ofSeconds(30);
         Path caFile;
         String userName;
         TokenSource tokens;
@@ -157,6 +157,7 @@ public interface SlurmClient extends AutoCloseable {
         SlurmMetrics metrics = SlurmMetrics.NONE;
         String apiVersion = "auto";
         int maxInFlight = 16;
+        Duration submitSettle = Duration.ofSeconds(30);
 
         Builder() {}
 
@@ -180,6 +181,27 @@ public interface SlurmClient extends AutoCloseable {
             this.maxInFlight = max;
             return this;
         }
+        /**
+         * After a submission whose answer never came (a timeout, a dropped connection, a gateway's
+         * 502 or 504), how long its submit key is looked for before the job is submitted again
+         * (default 30 s). slurmrestd may still be working on the request the client gave up on
+         * (under slurmctld's rate limit the Slurm library there sleeps and retries), so the job can
+         * appear after the client stopped waiting; submitting again sooner could create it twice.
+         * A job found in that time is adopted. Zero submits again as soon as one lookup finds nothing.
+         */
+        public Builder submitSettleTime(Duration d) {
+            Objects.requireNonNull(d, "submitSettleTime == null");
+            if (d.isNegative()) {
+                throw new SlurmUsageException("submitSettleTime must not be negative, not " + d);
+            }
+            this.submitSettle = d;
+            return this;
+        }
+        /**
+         * Idle connections kept for reuse (default 8, closed after 30 s idle). slurmrestd keeps an
+         * idle connection open for as long as the client does, and with {@code --max-connections}
+         * each one holds a slot that another client then waits for: keep idle ones few and short.
+         */
         public Builder connectionPool(int maxIdleConnections, Duration keepAlive) {
             if (maxIdleConnections < 1) {
                 throw new SlurmUsageException("the connection pool needs at least 1 idle connection, not " + maxIdleConnections);

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import java.util.function.LongPredicate;
 import java.util.function.Predicate;
 import retrofit2.Retrofit;
 
@@ -136,11 +138,16 @@ abstract class VersionAdapter implements ApiAdapter {
      * attempt that began after job {@code newerThan} was answered has a larger id. When
      * {@code newerThan} is unknown (0) the reading stops at the first job submitted before
      * {@code since}. After {@link #LOOKUP_READS} reads every job is read in one request instead.
+     * Jobs known to be another submission's ({@code skip}: those whose submit answer this client
+     * got, those an earlier lookup read) are not read: in a burst of one client's submitters they
+     * are most of the newer jobs, and under slurmctld's rate limit every read is an RPC that waits
+     * its turn.
      */
     @Override
-    public final Optional<Long> liveJobWithComment(String comment, long newerThan, Instant since) {
+    public final Optional<Long> liveJobWithComment(String comment, long newerThan, Instant since, LongPredicate skip,
+            LongConsumer notIt) {
         List<Long> ids = jobStates(List.of(), odd -> { }).stream().map(JobStateEntry::jobId).filter(id -> id > newerThan)
-                .distinct().sorted(Comparator.reverseOrder()).toList();
+                .filter(id -> !skip.test(id)).distinct().sorted(Comparator.reverseOrder()).toList();
         int reads = 0;
         for (long id : ids) {
             if (++reads > LOOKUP_READS) {
@@ -151,8 +158,11 @@ abstract class VersionAdapter implements ApiAdapter {
             if (mine.isPresent()) {
                 return Optional.of(mine.get().arrayJobId() > 0 ? mine.get().arrayJobId() : mine.get().jobId());
             }
+            notIt.accept(id);
             if (newerThan <= 0 && records.stream().map(JobInfo::submitTime).anyMatch(t -> t != null && t.isBefore(since))) {
-                break; // submitted before the attempt: every job left is older still
+                // submitted before the attempt: every job left is older still, and not it either
+                ids.stream().filter(older -> older < id).forEach(notIt::accept);
+                break;
             }
         }
         return Optional.empty();

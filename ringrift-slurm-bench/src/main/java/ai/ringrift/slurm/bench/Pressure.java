@@ -1,0 +1,164 @@
+package ai.ringrift.slurm.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * The pressure runs of scripts/pressure.sh on the local real cluster, one scenario per call; each
+ * writes {@code target/pressure/NAME.json} and exits 1 when a job was lost or duplicated (a
+ * {@code --demonstration} run shows what a setting does and exits 0 whatever it finds).
+ *
+ * <pre>
+ * Pressure burst NAME --submitters N --jobs M [--read-timeout 60s] [--max-in-flight 16] [--short-every 20]
+ *                     [--kill-slurmrestd-after-jobs K --down-for 5s] [--settle 10s] [--submit-settle 30s]
+ *                     [--demonstration]
+ * Pressure track NAME --jobs M [--interval 2s] [--rounds 10]
+ * Pressure report      (target/pressure/*.json as a markdown table: target/pressure.md)
+ * </pre>
+ */
+public final class Pressure {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private Pressure() {}
+
+    public static void main(String[] args) throws Exception {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
+        }
+        if (args.length == 1 && args[0].equals("report")) {
+            PressureReport.write(Path.of("target", "pressure"), Path.of("target", "pressure.md"));
+            return;
+        }
+        if (args.length < 2) {
+            usage("a scenario and its name");
+        }
+        String name = args[1];
+        if (!name.matches("[a-z0-9][a-z0-9-]*")) {
+            usage("names are lower-case letters, digits and dashes, not '" + name + "'");
+        }
+        List<String> rest = new ArrayList<>(List.of(args).subList(2, args.length));
+        boolean demonstration = rest.remove("--demonstration");
+        Args a = new Args(rest);
+        Map<String, String> facts = ClusterFacts.read();
+        Callable<Map<String, Object>> scenario;
+        switch (args[0]) {
+            case "burst" -> {
+                SubmitBurst.Options o = new SubmitBurst.Options(name, a.count("--submitters", 16), a.count("--jobs", 1000),
+                        a.duration("--read-timeout", "60s"), a.count("--max-in-flight", 16), a.count("--kill-slurmrestd-after-jobs", 0),
+                        a.duration("--down-for", "5s"), a.count("--short-every", 20), a.duration("--settle", "10s"),
+                        a.durationOrNull("--submit-settle"));
+                scenario = () -> new SubmitBurst(o, facts).run();
+            }
+            case "track" -> {
+                int jobs = a.count("--jobs", 10_000);
+                Duration interval = a.duration("--interval", "2s");
+                int rounds = a.count("--rounds", 10);
+                scenario = () -> new TrackingPressure(name, jobs, interval, rounds, facts).run();
+            }
+            default -> {
+                usage("no scenario '" + args[0] + "'");
+                return;
+            }
+        }
+        a.requireAllUsed();
+        Map<String, Object> result = new java.util.LinkedHashMap<>(scenario.call());
+        result.put("demonstration", demonstration);
+        Path out = Path.of("target", "pressure", name + ".json");
+        Files.createDirectories(out.getParent());
+        JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), result);
+        System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+        long bad = number(result.get("lost")) + number(result.get("duplicated")) + number(result.get("createdButReportedFailed"));
+        if (bad > 0 && !demonstration) {
+            System.out.println("[pressure] " + name + ": FAILED: " + result.get("lost") + " lost, " + result.get("duplicated")
+                    + " duplicated, " + result.get("createdButReportedFailed") + " created but reported failed");
+            System.exit(1);
+        }
+        System.out.println("[pressure] " + name + ": " + (bad == 0 ? "none lost, none duplicated" : "a demonstration: "
+                + result.get("duplicated") + " duplicated, " + result.get("createdButReportedFailed") + " created but reported failed")
+                + " (written to " + out + ")");
+        System.exit(0); // the SDK's daemon threads would end anyway; a pool of the harness must not keep it up
+    }
+
+    private static long number(Object o) {
+        return o instanceof Number n ? n.longValue() : 0;
+    }
+
+    private static void usage(String why) {
+        System.err.println("pressure: " + why + "\nusage: Pressure burst|track NAME [options] (see scripts/pressure.sh)");
+        System.exit(2);
+    }
+
+    /** --name value options; every one given must be used, and every value must parse. */
+    private static final class Args {
+        private final List<String> args;
+        private final List<String> used = new ArrayList<>();
+
+        Args(List<String> args) {
+            this.args = args;
+        }
+
+        private String value(String option) {
+            int i = args.indexOf(option);
+            if (i < 0) {
+                return null;
+            }
+            if (i + 1 >= args.size()) {
+                usage(option + " needs a value");
+            }
+            used.add(option);
+            return args.get(i + 1);
+        }
+
+        int count(String option, int fallback) {
+            String v = value(option);
+            try {
+                int n = v == null ? fallback : Integer.parseInt(v);
+                if (n < 0) {
+                    throw new NumberFormatException();
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                usage(option + " takes a whole number, not '" + v + "'");
+                return 0;
+            }
+        }
+
+        Duration duration(String option, String fallback) {
+            Duration d = durationOrNull(option);
+            return d != null ? d : parse(option, fallback);
+        }
+
+        Duration durationOrNull(String option) {
+            String v = value(option);
+            return v == null ? null : parse(option, v);
+        }
+
+        private static Duration parse(String option, String v) {
+            var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)").matcher(v);
+            if (!m.matches()) {
+                usage(option + " takes a duration like 500ms, 30s or 2m, not '" + v + "'");
+            }
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                default -> Duration.ofMinutes(n);
+            };
+        }
+
+        void requireAllUsed() {
+            for (int i = 0; i < args.size(); i += 2) {
+                if (!used.contains(args.get(i))) {
+                    usage("unknown option '" + args.get(i) + "'");
+                }
+            }
+        }
+    }
+}
