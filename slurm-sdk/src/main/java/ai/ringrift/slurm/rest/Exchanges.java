@@ -137,8 +137,11 @@ final class Exchanges {
                     + request.url().port() + " for " + what + " (" + e.getMessage() + "); is it running?", false, e);
         } catch (SocketTimeoutException e) {
             boolean connecting = String.valueOf(e.getMessage()).toLowerCase().contains("connect");
-            throw new SlurmUnreachableException((connecting ? "connecting to slurmrestd for " : "no answer in time to ")
-                    + what + " (" + e.getMessage() + ")", !connecting, e);
+            throw new SlurmUnreachableException(connecting
+                    ? "connecting to slurmrestd for " + what + " (" + e.getMessage() + ")"
+                    : "no answer in time to " + what + " (" + e.getMessage() + "): slurmrestd is slow or busy (few -t threads, "
+                            + "its --max-connections held by other clients, or slurmctld's RPC rate limit); if that is "
+                            + "normal there, give the client a longer read timeout", !connecting, e);
         } catch (IOException e) {
             throw new SlurmUnreachableException("the connection to slurmrestd broke during " + what + " ("
                     + e + ")", true, e);
