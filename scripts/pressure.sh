@@ -7,8 +7,9 @@
 #   scripts/pressure.sh          the full run (about 25 minutes on 2 cores):
 #     - 16 submitters, 10,000 jobs (1 in 20 short, the rest held then cancelled), without and with
 #       slurmctld's RPC rate limit (rl_enable, a bucket of 30 refilled by 40 a second)
-#     - under the rate limit, 1 s read timeouts: answers lost by the hundred, looked up, not resent;
-#       and the same without the settle time (a demonstration of blind resending)
+#     - under the rate limit, a client that gives up on a submit after 1 s (the SDK waits 5 min):
+#       answers lost by the dozen, looked up through the settle time; and the same without the
+#       settle time (blind resending). Both are demonstrations: no client can be sure there
 #     - slurmrestd with 2 threads and 8 connections: 64 submitters without the client's in-flight
 #       limit and with it (16); 4 JVMs of 16 submitters at once (10,000 jobs), each limited to 2
 #       requests in flight (together the 8 connections slurmrestd serves); then 2 JVMs that ask
@@ -91,12 +92,13 @@ else
   pressure burst no-rate-limit --submitters 16 --jobs 10000
   ctld "$RATE_LIMIT"
   pressure burst rate-limited --submitters 16 --jobs 10000
-  pressure burst rate-limited-1s-timeout --submitters 16 --jobs 300 --read-timeout 1s
-  pressure burst rate-limited-1s-timeout-blind --submitters 16 --jobs 300 --read-timeout 1s --submit-settle 0s --demonstration
+  pressure burst rate-limited-1s-timeout --submitters 16 --jobs 300 --read-timeout 1s --submit-timeout 1s --demonstration
+  pressure burst rate-limited-1s-timeout-blind --submitters 16 --jobs 300 --read-timeout 1s --submit-timeout 1s \
+    --submit-settle 0s --demonstration
   ctld ""
   restd "$SMALL_SLURMRESTD"
-  pressure burst small-slurmrestd-no-client-limit --submitters 64 --jobs 1000 --max-in-flight 1000 --demonstration
-  pressure burst small-slurmrestd-client-limit --submitters 64 --jobs 1000 --max-in-flight 16
+  pressure burst small-slurmrestd-no-client-limit --submitters 64 --jobs 500 --max-in-flight 1000 --demonstration
+  pressure burst small-slurmrestd-client-limit --submitters 64 --jobs 500 --max-in-flight 16
   pressure_jvms 4 small-slurmrestd --submitters 16 --jobs 2500 --max-in-flight 2
   pressure_jvms 2 small-slurmrestd-oversubscribed --submitters 8 --jobs 150 --max-in-flight 16
   restd ""

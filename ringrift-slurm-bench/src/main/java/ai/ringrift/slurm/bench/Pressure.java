@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
  * <pre>
  * Pressure burst NAME --submitters N --jobs M [--read-timeout 60s] [--max-in-flight 16] [--short-every 20]
  *                     [--kill-slurmrestd-after-jobs K --down-for 5s] [--settle 10s] [--submit-settle 30s]
+ *                     [--submit-timeout 5m]
  *                     [--demonstration]
  * Pressure track NAME --jobs M [--interval 2s] [--rounds 10]
  * Pressure report      (target/pressure/*.json as a markdown table: target/pressure.md)
@@ -53,7 +54,7 @@ public final class Pressure {
                 SubmitBurst.Options o = new SubmitBurst.Options(name, a.count("--submitters", 16), a.count("--jobs", 1000),
                         a.duration("--read-timeout", "60s"), a.count("--max-in-flight", 16), a.count("--kill-slurmrestd-after-jobs", 0),
                         a.duration("--down-for", "5s"), a.count("--short-every", 20), a.duration("--settle", "10s"),
-                        a.durationOrNull("--submit-settle"));
+                        a.durationOrNull("--submit-settle"), a.durationOrNull("--submit-timeout"));
                 scenario = () -> new SubmitBurst(o, facts).run();
             }
             case "track" -> {

@@ -24,7 +24,7 @@ final class PressureReport {
         }
         StringBuilder md = new StringBuilder();
         md.append("## Submission bursts: every job checked in slurmdbd\n\n")
-                .append("| run | Slurm | API | submitters | max in flight | read timeout | jobs | acknowledged (adopted) | failed | "
+                .append("| run | Slurm | API | submitters | max in flight | submit timeout | jobs | acknowledged (adopted) | failed | "
                         + "jobs/s | submit ms p50 / p99 / max | POSTs | requests | lost | duplicated | created but reported failed |\n")
                 .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (JsonNode r : runs) {
@@ -34,7 +34,7 @@ final class PressureReport {
             md.append(String.format("| %s%s | %s | %s | %d | %d | %s | %,d | %,d (%d) | %d | %.1f | %s / %s / %s | %,d | %,d | %d | %d | %d |%n",
                     r.path("name").asText(), r.path("demonstration").asBoolean() ? " (demonstration)" : "",
                     r.path("slurm").asText(), r.path("apiVersion").asText(), r.path("submitters").asInt(),
-                    r.path("maxInFlight").asInt(), ms(r.path("readTimeoutMs").asLong()), r.path("jobs").asInt(),
+                    r.path("maxInFlight").asInt(), ms(r.path("submitTimeoutMs").asLong()), r.path("jobs").asInt(),
                     r.path("acknowledged").asInt(), r.path("adopted").asInt(), r.path("failed").asInt(),
                     r.path("jobsPerSecond").asDouble(), r.path("submitMsP50").asText(), r.path("submitMsP99").asText(),
                     r.path("submitMsMax").asText(), r.path("submitPosts").asLong(), r.path("requestsDuringBurst").asLong(),

@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class SubmitBurst {
 
     record Options(String name, int submitters, int jobs, Duration readTimeout, int maxInFlight, int killAfterJobs,
-            Duration downFor, int shortEvery, Duration settle, Duration submitSettle) {}
+            Duration downFor, int shortEvery, Duration settle, Duration submitSettle, Duration submitTimeout) {}
 
     /** What one submission ended as. */
     private record Outcome(long jobId, long nanos, boolean adopted, String failure) {}
@@ -75,6 +75,9 @@ final class SubmitBurst {
                 .maxInFlight(o.maxInFlight()).connectionPool(Math.max(8, o.submitters()), Duration.ofMinutes(5)).metrics(wire);
         if (o.submitSettle() != null) {
             b.submitSettleTime(o.submitSettle());
+        }
+        if (o.submitTimeout() != null) {
+            b.submitTimeout(o.submitTimeout());
         }
         try (SlurmClient client = b.build()) {
             client.checkVersion();
@@ -132,6 +135,7 @@ final class SubmitBurst {
             r.put("jobs", o.jobs());
             r.put("shortJobs", o.shortEvery() <= 0 ? 0 : (o.jobs() + o.shortEvery() - 1) / o.shortEvery());
             r.put("readTimeoutMs", o.readTimeout().toMillis());
+            r.put("submitTimeoutMs", o.submitTimeout() == null ? 300_000 : o.submitTimeout().toMillis());
             r.put("maxInFlight", o.maxInFlight());
             r.put("slurmrestdKilledAfterJobs", o.killAfterJobs() > 0 ? o.killAfterJobs() : null);
             r.put("slurmrestdKilledAtS", o.killAfterJobs() > 0 ? round(killedAt.get() / 1e9) : null);

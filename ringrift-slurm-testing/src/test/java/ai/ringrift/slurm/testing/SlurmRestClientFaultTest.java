@@ -79,6 +79,7 @@ class SlurmRestClientFaultTest {
                 .tokenSource(tokens)
                 .retryPolicy(policy)
                 .readTimeout(readTimeout)
+                .submitTimeout(readTimeout) // these tests give up on submits as quickly as on reads
                 .clock(time)
                 .retryScheduler(time.scheduler())
                 .checkVersion(false).apiVersion("v0.0.40")
@@ -397,6 +398,23 @@ class SlurmRestClientFaultTest {
         assertThat(job.adopted()).isFalse();
         wm.verify(2, postRequestedFor(urlPathEqualTo(SUBMIT)));
         wm.verify(0, getRequestedFor(urlPathEqualTo(STATES)));
+    }
+
+    @Test
+    void aSubmitAnsweredAfterTheReadTimeoutIsWaitedFor() {
+        // slurmrestd under slurmctld's rate limit answers a submit late; other requests would time out
+        client.close();
+        client = SlurmClient.builder().baseUrl(wm.baseUrl()).tokenSource(TokenSources.fixed("t0k3n"))
+                .readTimeout(Duration.ofMillis(200)).checkVersion(false).apiVersion("v0.0.40").build();
+        wm.stubFor(post(urlPathEqualTo(SUBMIT)).willReturn(recorded("job-submit").withFixedDelay(1000)));
+        SubmittedJob job = client.submit(job("late-answer-key"));
+        assertThat(job.attempts()).isEqualTo(1);
+        assertThat(job.adopted()).isFalse();
+        wm.verify(0, getRequestedFor(urlPathEqualTo(STATES)));
+        stubOnceThen(get(urlPathEqualTo(JOB)).willReturn(recorded("job-get-completed").withFixedDelay(1000)),
+                get(urlPathEqualTo(JOB)).willReturn(recorded("job-get-completed")));
+        assertThat(client.jobs(42)).hasSize(1); // a read is not: it timed out and was sent again
+        wm.verify(2, getRequestedFor(urlPathEqualTo(JOB)));
     }
 
     @Test

@@ -79,10 +79,12 @@ final class DefaultSlurmClient implements SlurmClient {
     private final Set<String> oddRows = ConcurrentHashMap.newKeySet();
     private final boolean checkVersion;
     private final Duration submitSettle;
+    private final SubmitPatience patience;
 
     DefaultSlurmClient(SlurmClient.Builder b, HttpUrl baseUrl) {
         this.baseUrl = baseUrl;
         this.submitSettle = b.submitSettle;
+        this.patience = new SubmitPatience(b.submitTimeout);
         this.clock = b.clock;
         this.checkVersion = b.checkVersion;
         this.tokens = b.tokens;
@@ -101,6 +103,7 @@ final class DefaultSlurmClient implements SlurmClient {
                 .socketFactory(new AbortiveCloseSockets())
                 .addInterceptor(new InFlightLimit(b.maxInFlight, b.callTimeout))
                 .addInterceptor(new AuthInterceptor(b.tokens, b.userName, b.clock))
+                .addInterceptor(patience)
                 // the network interceptor sees each request that goes on the wire, retries included
                 .addNetworkInterceptor(new MetricsInterceptor(b.metrics));
         if (b.caFile != null) {
@@ -132,7 +135,7 @@ final class DefaultSlurmClient implements SlurmClient {
     }
 
     private ApiAdapter adapter(String version) {
-        Exchanges exchanges = new Exchanges(json, tokens, clock, version);
+        Exchanges exchanges = new Exchanges(json, tokens, clock, version, patience);
         return switch (version) {
             case V0040Adapter.VERSION -> new V0040Adapter(retrofit, exchanges);
             case V0042Adapter.VERSION -> new V0042Adapter(retrofit, exchanges);

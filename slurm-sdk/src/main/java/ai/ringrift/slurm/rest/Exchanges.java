@@ -101,12 +101,14 @@ final class Exchanges {
     private final TokenSource tokens;
     private final Clock clock;
     private final String version;
+    private final SubmitPatience patience;
 
-    Exchanges(ObjectMapper json, TokenSource tokens, Clock clock, String version) {
+    Exchanges(ObjectMapper json, TokenSource tokens, Clock clock, String version, SubmitPatience patience) {
         this.json = json;
         this.tokens = tokens;
         this.clock = clock;
         this.version = version;
+        this.patience = patience;
     }
 
     /**
@@ -117,6 +119,7 @@ final class Exchanges {
         Request request = call.request();
         String what = request.method() + " " + request.url().encodedPath();
         Response<T> response;
+        patience.extend(request, call.timeout());
         try {
             response = call.execute();
         } catch (JsonProcessingException e) {

@@ -158,6 +158,7 @@ public interface SlurmClient extends AutoCloseable {
         String apiVersion = "auto";
         int maxInFlight = 16;
         Duration submitSettle = Duration.ofSeconds(30);
+        Duration submitTimeout = Duration.ofMinutes(5);
 
         Builder() {}
 
@@ -181,6 +182,14 @@ public interface SlurmClient extends AutoCloseable {
             this.maxInFlight = max;
             return this;
         }
+        /**
+         * How long the answer to a submit is waited for (default 5 min; other requests wait the read
+         * timeout). Under slurmctld's RPC rate limit slurmrestd may answer a submit minutes late,
+         * and a submit given up on may still create its job: waiting is what keeps it from being
+         * looked for too early and sent again. A slurmrestd that dies closes the connection at once.
+         */
+        public Builder submitTimeout(Duration d) { this.submitTimeout = positive(d, "submitTimeout"); return this; }
+
         /**
          * After a submission whose answer never came (a timeout, a dropped connection, a gateway's
          * 502 or 504), how long its submit key is looked for before the job is submitted again
