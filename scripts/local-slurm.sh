@@ -251,16 +251,35 @@ prepare_shared_tree() {
 
 pid_of() { [ -s "$RUN/$1.pid" ] && cat "$RUN/$1.pid"; }
 
-# A pid file outlives its process: after a reboot, or on a machine that kept this directory from an
-# earlier one, the pid may belong to an unrelated live process. Only a process that runs in this
-# root from the daemon's own binary (mariadb: mariadbd) counts as the daemon.
+# Whether a process runs this daemon's binary (mariadb: mariadbd; Debian's slurmctld-wlm and
+# slurmd-wlm count) inside this root.
+runs_daemon() { # pid name
+  local exe root bin=$2
+  [ "$bin" = mariadb ] && bin=mariadbd
+  exe=$(readlink "/proc/$1/exe" 2>/dev/null) || return 1
+  root=$(readlink "/proc/$1/root" 2>/dev/null) || return 1
+  exe=${exe##*/}
+  [ "$root" = "$(readlink -f "$ROOT")" ] && { [ "$exe" = "$bin" ] || [[ $exe == "$bin"-* ]]; }
+}
+
+# A pid file can be wrong: it outlives its process (after a reboot, or on a machine that kept this
+# directory from an earlier one, the pid may belong to an unrelated live process), and the process
+# recorded at start may not be the one that stays. Only a process that runs the daemon's binary in
+# this root counts; when the recorded one does not, the daemon is looked for among all processes
+# (the oldest match: slurmctld's own helper runs its binary too) and the pid file corrected.
 is_running() {
-  local pid root exe
-  pid=$(pid_of "$1") || return 1
-  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
-  root=$(readlink "/proc/$pid/root" 2>/dev/null) || return 1
-  exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
-  [ "$root" = "$(readlink -f "$ROOT")" ] && [[ ${exe##*/} == "$1"* ]]
+  local pid p
+  pid=$(pid_of "$1") || pid=
+  if [[ $pid =~ ^[0-9]+$ ]] && runs_daemon "$pid" "$1"; then
+    return 0
+  fi
+  for p in $(ls /proc | grep -E '^[0-9]+$' | sort -n); do
+    if runs_daemon "$p" "$1"; then
+      echo "$p" >"$RUN/$1.pid" 2>/dev/null || true
+      return 0
+    fi
+  done
+  return 1
 }
 
 port_of() {
@@ -276,6 +295,8 @@ start_daemon() { # name logfile command... ; runs chrooted in the background, re
     die "port $port on 127.0.0.1, which $name needs, is held by another program; stop it or run $0 down (for slurmrestd, SLURMRESTD_PORT picks another port)"
   setsid "$@" >>"$logfile" 2>&1 </dev/null &
   echo $! >"$RUN/$name.pid"
+  # once it runs its own binary, is_running records the daemon's own pid if $! was not it
+  wait_for "$name to start" 5 is_running "$name" || true
 }
 
 wait_for() { # description seconds command...
