@@ -9,11 +9,13 @@
 #       slurmctld's RPC rate limit (rl_enable, a bucket of 30 refilled by 40 a second)
 #     - under the rate limit, a client that gives up on a submit after 1 s (the SDK waits 5 min):
 #       answers lost by the dozen, looked up through the settle time; and the same without the
-#       settle time (blind resending). Both are demonstrations: no client can be sure there
+#       settle time (blind resending). Both are demonstrations (their findings do not fail the run):
+#       no client can be sure of a request the server may still act on
 #     - slurmrestd with 2 threads and 8 connections: 64 submitters without the client's in-flight
-#       limit and with it (16); 4 JVMs of 16 submitters at once (10,000 jobs), each limited to 2
-#       requests in flight (together the 8 connections slurmrestd serves); then 2 JVMs that ask
-#       for 32 connections together (they wait, but nothing is lost or duplicated)
+#       limit (a demonstration) and with it (8, its connections), both giving up on a submit after
+#       60 s; 4 JVMs of 16 submitters at once (10,000 jobs), each limited to 2 requests in flight
+#       (together the 8 connections slurmrestd serves); then 2 JVMs that ask for 32 connections
+#       together (they wait, but nothing is lost or duplicated)
 #     - slurmrestd killed (SIGKILL) during a 16-submitter burst and started again 5 s later
 #     - the SDK's job watcher over 10,000 live jobs: requests, bytes and time per round, its heap
 #   scripts/pressure.sh --tiny   what CI runs (a few hundred jobs per scenario: rate limit, 2 JVMs
@@ -97,8 +99,8 @@ else
     --submit-settle 0s --demonstration
   ctld ""
   restd "$SMALL_SLURMRESTD"
-  pressure burst small-slurmrestd-no-client-limit --submitters 64 --jobs 500 --max-in-flight 1000 --demonstration
-  pressure burst small-slurmrestd-client-limit --submitters 64 --jobs 500 --max-in-flight 16
+  pressure burst small-slurmrestd-no-client-limit --submitters 64 --jobs 300 --max-in-flight 1000 --submit-timeout 60s --demonstration
+  pressure burst small-slurmrestd-client-limit --submitters 64 --jobs 300 --max-in-flight 8 --submit-timeout 60s
   pressure_jvms 4 small-slurmrestd --submitters 16 --jobs 2500 --max-in-flight 2
   pressure_jvms 2 small-slurmrestd-oversubscribed --submitters 8 --jobs 150 --max-in-flight 16
   restd ""

@@ -23,13 +23,18 @@ import org.junit.jupiter.api.Test;
  */
 class InFlightLimitTest {
 
+    /** The client connections (their ports) the server saw in the last {@link #mostAtOnce} run. */
+    private static final java.util.Set<Integer> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** The most requests the server held at once while 32 callers each made 3 calls. */
     private static int mostAtOnce(int limit) throws Exception {
+        connections.clear();
         AtomicInteger now = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
         server.setExecutor(Executors.newFixedThreadPool(64));
         server.createContext("/", exchange -> {
+            connections.add(exchange.getRemoteAddress().getPort());
             most.accumulateAndGet(now.incrementAndGet(), Math::max);
             try {
                 Thread.sleep(100);
@@ -70,6 +75,9 @@ class InFlightLimitTest {
     @Test
     void noMoreRequestsReachTheServerAtOnceThanTheLimit() throws Exception {
         assertThat(mostAtOnce(4)).isEqualTo(4);
+        // nor more connections: a place is free only once its answer was read, when its connection
+        // is back in the pool (with --max-connections every connection holds a slot of slurmrestd's)
+        assertThat(connections).hasSizeLessThanOrEqualTo(4);
         // without a tight limit the same callers put far more on the server at once
         assertThat(mostAtOnce(64)).isGreaterThan(16);
     }
