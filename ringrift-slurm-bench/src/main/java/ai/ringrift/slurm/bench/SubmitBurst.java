@@ -203,7 +203,6 @@ final class SubmitBurst {
         } catch (Exception e) {
             throw new IllegalStateException("could not kill and restart slurmrestd: " + e, e);
         }
-        return;
     }
 
     record Check(int records, int lost, int createdForFailed, int duplicated, List<String> examples) {}
@@ -284,7 +283,7 @@ final class SubmitBurst {
         for (Outcome x : outcomes) {
             if (x.failure() != null) {
                 String kind = x.failure().length() > 200 ? x.failure().substring(0, 200) + "..." : x.failure();
-                kinds.merge(kind.replaceAll("\\b\\d+\\b", "N").replace("'" + "", ""), 1, Integer::sum);
+                kinds.merge(kind.replaceAll("\\b\\d+\\b", "N").replace("'", ""), 1, Integer::sum);
             }
         }
         return kinds;

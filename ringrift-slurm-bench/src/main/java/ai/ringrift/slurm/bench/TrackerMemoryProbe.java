@@ -53,7 +53,8 @@ public final class TrackerMemoryProbe {
         }
     }
 
-    private static long usedAfterGc() throws InterruptedException {
+    /** Heap in use after three collections (the probes' one measure of retained memory). */
+    static long usedAfterGc() throws InterruptedException {
         Runtime rt = Runtime.getRuntime();
         for (int i = 0; i < 3; i++) {
             System.gc();

@@ -91,7 +91,7 @@ final class TrackingPressure {
             List<Long> ids = submitHeld(client, "pr-" + name + "-" + run + "-");
             r.put("submitSeconds", SubmitBurst.round((System.nanoTime() - t0) / 1e9));
 
-            long heapBefore = usedAfterGc();
+            long heapBefore = TrackerMemoryProbe.usedAfterGc();
             AtomicInteger finals = new AtomicInteger();
             AtomicInteger notCancelled = new AtomicInteger();
             List<CompletableFuture<Void>> done = new ArrayList<>(ids.size());
@@ -106,7 +106,7 @@ final class TrackingPressure {
                     }));
                 }
                 waitFor(() -> meter.rounds.size() >= steadyRounds, Duration.ofMinutes(5), "steady rounds");
-                long heapWatching = usedAfterGc();
+                long heapWatching = TrackerMemoryProbe.usedAfterGc();
                 List<Rounds.Round> steady = new ArrayList<>(meter.rounds);
                 r.put("steady", summary(steady));
                 r.put("watcherHeapMB", SubmitBurst.round((heapWatching - heapBefore) / 1e6));
@@ -194,14 +194,5 @@ final class TrackingPressure {
             }
             Thread.sleep(100);
         }
-    }
-
-    private static long usedAfterGc() throws InterruptedException {
-        Runtime rt = Runtime.getRuntime();
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(100);
-        }
-        return rt.totalMemory() - rt.freeMemory();
     }
 }
