@@ -433,6 +433,24 @@ class SlurmRestClientFaultTest {
     }
 
     @Test
+    void submitTimesOutEveryTime_andNoJobAppears_failsSayingNothingWasCreated() {
+        client.close();
+        client = client(RetryPolicy.builder().maxAttempts(2).build(), Duration.ofMillis(200), TokenSources.fixed("t0k3n"));
+        wm.stubFor(post(urlPathEqualTo(SUBMIT)).willReturn(recorded("job-submit").withFixedDelay(1000)));
+        slurmctldHolds(0, "settled-key", 5);
+        wm.stubFor(get(urlPathEqualTo(DB_JOBS)).willReturn(aResponse().withStatus(200).withBody(Recorded.emptyAccounting())));
+        assertThatThrownBy(() -> client.submit(job("settled-key")))
+                .isInstanceOfSatisfying(SlurmUnreachableException.class, e -> {
+                    assertThat(e.mayHaveReachedServer()).isFalse();
+                    assertThat(e.getMessage()).contains("no answer in time").contains("No job was created")
+                            .contains("30 s of answered lookups").contains("submitting it again is safe")
+                            .doesNotContain("may or may not");
+                });
+        // sent again once, after the first one had settled; each settled before the error
+        wm.verify(2, postRequestedFor(urlPathEqualTo(SUBMIT)));
+    }
+
+    @Test
     void readWhileSlurmctldIsDown_isRetried() {
         // slurmctld down: HTTP 500 with the unspecified error -1; safe to repeat for a read
         stubOnceThen(get(urlPathEqualTo(JOB)).willReturn(recorded("error-get-job-controller-down")),

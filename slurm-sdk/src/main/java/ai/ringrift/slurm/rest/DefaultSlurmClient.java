@@ -469,6 +469,14 @@ final class DefaultSlurmClient implements SlurmClient {
                             return new SubmittedJob(found.get(), key, true, posts.get(), List.of());
                         }
                         metrics.submission("failed");
+                        if (lookupFailure == null && cause instanceof SlurmUnreachableException) {
+                            // settled: every lookup answered, none found it, so the job was never created
+                            throw new CompletionException(new SlurmUnreachableException(cause.getMessage()
+                                    + ". No job was created: its submit key was looked for until the submission had settled "
+                                    + "(" + (submitSettle.toMillis() % 1000 == 0 ? submitSettle.toSeconds() + " s" : submitSettle.toMillis() + " ms")
+                                    + " of answered lookups), so submitting it again is safe", false, cause)
+                                    .withAttempts(posts.get()));
+                        }
                         if (lookupFailure == null) {
                             throw new CompletionException(cause);
                         }

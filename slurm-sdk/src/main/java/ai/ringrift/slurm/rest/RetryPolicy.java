@@ -6,9 +6,12 @@ import java.util.Objects;
 /**
  * How the client retries what can succeed on a second try (connection failures, timeouts, HTTP
  * 429/502/503/504, a controller that is briefly unreachable): exponential backoff with jitter,
- * bounded in attempts and in total time. Errors that will fail again are never retried.
+ * bounded in attempts and in total time. Errors that will fail again are never retried. The
+ * defaults wait about 16 s in all (0.25 + 0.5 + 1 + 2 + 4 + 8 s, each +/- half), so a call rides
+ * out a slurmrestd restart of several seconds (measured: killed and started again, about 4 s
+ * without answers; with 5 attempts, about 4 s of waits, some submissions failed).
  *
- * @param maxAttempts requests per call at most, the first included (default 5)
+ * @param maxAttempts requests per call at most, the first included (default 7)
  * @param initialBackoff the first wait (default 250 ms)
  * @param multiplier growth of the wait per attempt (default 2.0)
  * @param jitter randomization factor, 0 to 1: each wait is drawn from wait*(1 +/- jitter) (default 0.5)
@@ -59,7 +62,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
     }
 
     public static final class Builder {
-        private int maxAttempts = 5;
+        private int maxAttempts = 7;
         private Duration initialBackoff = Duration.ofMillis(250);
         private double multiplier = 2.0;
         private double jitter = 0.5;
