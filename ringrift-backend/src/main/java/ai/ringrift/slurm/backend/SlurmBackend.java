@@ -76,7 +76,8 @@ public final class SlurmBackend implements OrchestratorBackend {
             tokens = TokenSources.environment();
         }
         SlurmClient.Builder builder = SlurmClient.builder().baseUrl(rest.url()).tokenSource(tokens).metrics(metrics);
-        builder.apiVersion(rest.apiVersion()).maxInFlight(rest.maxInFlight());
+        builder.apiVersion(rest.apiVersion()).maxInFlight(rest.maxInFlight())
+                .submitTimeout(rest.submitTimeout()).submitSettleTime(rest.submitSettle());
         if (rest.caFile() != null) {
             builder.trustedCaFile(rest.caFile());
         }

@@ -44,7 +44,7 @@ public final class ConfigLoader {
             "gpus_training", "gpus_selfplay", "gpus_tournament", "cpus_training", "cpus_selfplay", "cpus_tournament",
             "mem_training", "mem_selfplay", "mem_tournament", "requeue_training", "requeue_selfplay", "requeue_tournament");
     private static final Set<String> REST_KEYS = Set.of("url", "user", "jwt_key_file", "token_lifespan", "token_file",
-            "token_env", "ca_file", "api_version", "max_in_flight");
+            "token_env", "ca_file", "api_version", "max_in_flight", "submit_timeout", "submit_settle");
 
     private final Path file;
     private final Map<String, Integer> lines;
@@ -246,8 +246,11 @@ public final class ConfigLoader {
         if (maxInFlight == 0) {
             throw fail("slurm.rest.max_in_flight", "must be at least 1 (requests this service may have at slurmrestd at once)");
         }
+        Duration submitTimeout = duration(rest, "submit_timeout", "5m", "slurm.rest");
+        Duration submitSettle = duration(rest, "submit_settle", "30s", "slurm.rest");
         return new RestSettings(url, user, keyFile == null ? null : Path.of(keyFile), lifespan,
-                tokenFile == null ? null : Path.of(tokenFile), tokenEnv, ca == null ? null : Path.of(ca), apiVersion, maxInFlight);
+                tokenFile == null ? null : Path.of(tokenFile), tokenEnv, ca == null ? null : Path.of(ca), apiVersion, maxInFlight,
+                submitTimeout, submitSettle);
     }
 
     /** {@code slurm.work_types}: the work types moved to Slurm (default all three; the design's phase 1 is [training]). */

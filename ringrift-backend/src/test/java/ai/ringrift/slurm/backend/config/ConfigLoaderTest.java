@@ -88,6 +88,17 @@ class ConfigLoaderTest {
         assertThat(s.jobDir()).isEqualTo(Path.of("/shared/ringrift/slurm/jobs"));
         assertThat(s.containerRuntime()).isEqualTo(ContainerRuntime.NONE);
         assertThat(s.rest().tokenLifespan()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(s.rest().submitTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(s.rest().submitSettle()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void submitTimeoutAndSettleTimeAreRead() throws Exception {
+        String yaml = VALID.replace("    jwt_key_file: /etc/slurm/jwt_hs256.key\n",
+                "    jwt_key_file: /etc/slurm/jwt_hs256.key\n    submit_timeout: 10m\n    submit_settle: 45s\n");
+        RestSettings rest = ConfigLoader.load(write(yaml), k -> null).slurm().rest();
+        assertThat(rest.submitTimeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(rest.submitSettle()).isEqualTo(Duration.ofSeconds(45));
     }
 
     @Test
