@@ -3,7 +3,7 @@
 # HTTP and through sbatch, each sequential and 16 wide, in blocks run in a shuffled order per
 # repeat after a warm-up block each (every block's jobs cancelled before the next); one tracking
 # round through the SDK and as the same raw request, alternating; the heap for 100,000 tracked
-# jobs; and (full run only) the client's CPU cost with JMH (3 forks). Every figure is a median
+# jobs; and (full run only) the client's CPU cost with JMH (5 forks of 10 measured 2 s iterations). Every figure is a median
 # with p10 and p90. Writes target/benchmark.md and target/benchmark/results.json (name, n, median,
 # p10, p90, unit per row). Every job it submits is held and cancelled.
 #
@@ -24,9 +24,9 @@ if $quick; then
   exit 0
 fi
 java -cp "$jar" ai.ringrift.slurm.bench.Benchmark --out "$out"
-java -cp "$jar" org.openjdk.jmh.Main ClientOverheadBenchmark -f 3 -wi 5 -i 10 -w 1s -r 1s -rf csv -rff target/jmh.csv
+java -cp "$jar" org.openjdk.jmh.Main ClientOverheadBenchmark -f 5 -wi 5 -i 10 -w 1s -r 2s -rf csv -rff target/jmh.csv
 {
-  printf '\n## Client overhead (JMH, average time per operation)\n\n| operation | us/op | error | per second |\n|---|---|---|---|\n'
+  printf '\n## Client overhead (JMH, average time per operation)\n\n| operation | us/op | error (99.9 %%) | error / score | per second |\n|---|---|---|---|---|\n'
   tail -n +2 target/jmh.csv | tr -d '"' | while IFS=, read -r name mode threads samples score error unit; do
     op=${name##*.}
     if [ "$op" = readJobsAnswerOf1000Jobs ]; then
@@ -34,7 +34,8 @@ java -cp "$jar" org.openjdk.jmh.Main ClientOverheadBenchmark -f 3 -wi 5 -i 10 -w
     else
       rate=$(awk -v s="$score" 'BEGIN { printf "%.0f ops/s", 1 / s * 1e6 }')
     fi
-    printf '| %s | %.1f | %.1f | %s |\n' "$op" "$score" "$error" "$rate"
+    pct=$(awk -v s="$score" -v e="$error" 'BEGIN { printf "%.1f %%", e / s * 100 }')
+    printf '| %s | %.1f | %.1f | %s | %s |\n' "$op" "$score" "$error" "$pct" "$rate"
   done
 } | tee -a "$out"
 echo "written to $out"

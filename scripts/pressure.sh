@@ -17,6 +17,8 @@
 #       (together the 8 connections slurmrestd serves); then 2 JVMs that ask for 32 connections
 #       together (they wait, but nothing is lost or duplicated)
 #     - slurmrestd killed (SIGKILL) during a 16-submitter burst and started again 5 s later
+#   Every scenario but the demonstrations and the oversubscribed JVMs also fails when a submission
+#   ended in an error (--all-answered): there the SDK's waits and retries must get every one through.
 #     - the SDK's job watcher over 10,000 live jobs: requests, bytes and time per round, its heap
 #   scripts/pressure.sh --tiny   what CI runs (a few hundred jobs per scenario: rate limit, 2 JVMs
 #                                against a small slurmrestd, slurmrestd killed mid-burst; ~4 minutes)
@@ -84,27 +86,27 @@ restd() { SLURMRESTD_OPTIONS="$1" scripts/local-slurm.sh restart slurmrestd >/de
 t0=$SECONDS
 if $tiny; then
   ctld "$RATE_LIMIT"
-  pressure burst rate-limited --submitters 16 --jobs 300
+  pressure burst rate-limited --submitters 16 --jobs 300 --all-answered
   ctld ""
   restd "$SMALL_SLURMRESTD"
-  pressure_jvms 2 small-slurmrestd --submitters 8 --jobs 150 --max-in-flight 4
+  pressure_jvms 2 small-slurmrestd --submitters 8 --jobs 150 --max-in-flight 4 --all-answered
   restd ""
-  pressure burst slurmrestd-killed --submitters 16 --jobs 1000 --kill-slurmrestd-after-jobs 200 --down-for 3s
+  pressure burst slurmrestd-killed --submitters 16 --jobs 1000 --kill-slurmrestd-after-jobs 200 --down-for 3s --all-answered
 else
-  pressure burst no-rate-limit --submitters 16 --jobs 10000
+  pressure burst no-rate-limit --submitters 16 --jobs 10000 --all-answered
   ctld "$RATE_LIMIT"
-  pressure burst rate-limited --submitters 16 --jobs 10000
+  pressure burst rate-limited --submitters 16 --jobs 10000 --all-answered
   pressure burst rate-limited-1s-timeout --submitters 16 --jobs 300 --read-timeout 1s --submit-timeout 1s --demonstration
   pressure burst rate-limited-1s-timeout-blind --submitters 16 --jobs 300 --read-timeout 1s --submit-timeout 1s \
     --submit-settle 0s --demonstration
   ctld ""
   restd "$SMALL_SLURMRESTD"
   pressure burst small-slurmrestd-no-client-limit --submitters 64 --jobs 300 --max-in-flight 1000 --submit-timeout 60s --demonstration
-  pressure burst small-slurmrestd-client-limit --submitters 64 --jobs 300 --max-in-flight 8 --submit-timeout 60s
-  pressure_jvms 4 small-slurmrestd --submitters 16 --jobs 2500 --max-in-flight 2
+  pressure burst small-slurmrestd-client-limit --submitters 64 --jobs 300 --max-in-flight 8 --submit-timeout 60s --all-answered
+  pressure_jvms 4 small-slurmrestd --submitters 16 --jobs 2500 --max-in-flight 2 --all-answered
   pressure_jvms 2 small-slurmrestd-oversubscribed --submitters 8 --jobs 150 --max-in-flight 16
   restd ""
-  pressure burst slurmrestd-killed --submitters 16 --jobs 3000 --kill-slurmrestd-after-jobs 500 --down-for 5s
+  pressure burst slurmrestd-killed --submitters 16 --jobs 3000 --kill-slurmrestd-after-jobs 500 --down-for 5s --all-answered
   pressure track tracking-10000 --jobs 10000 --interval 2s --rounds 10
 fi
 java -cp "$jar" ai.ringrift.slurm.bench.Pressure report >/dev/null

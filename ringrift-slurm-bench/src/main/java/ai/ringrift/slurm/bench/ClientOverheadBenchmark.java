@@ -3,6 +3,7 @@ package ai.ringrift.slurm.bench;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
@@ -15,10 +16,13 @@ import org.openjdk.jmh.annotations.TearDown;
  * answer of 1,000 jobs (built from a job recorded on the real slurmrestd), a submission (job
  * description written, recorded answer read), rendering a wrapper script.
  * Run: java -cp ringrift-slurm-bench/target/ringrift-slurm-bench.jar org.openjdk.jmh.Main ClientOverheadBenchmark
+ * (scripts/benchmark.sh gives the forks and iterations). Each fork has a fixed heap, touched up
+ * front, so that a heap growing or shrinking between iterations does not show as the client's cost.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
 public class ClientOverheadBenchmark {
 
     private OverheadProbe probe;

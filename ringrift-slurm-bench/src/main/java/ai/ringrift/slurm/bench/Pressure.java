@@ -12,13 +12,15 @@ import java.util.concurrent.Callable;
 /**
  * The pressure runs of scripts/pressure.sh on the local real cluster, one scenario per call; each
  * writes {@code target/pressure/NAME.json} and exits 1 when a job was lost or duplicated (a
- * {@code --demonstration} run shows what a setting does and exits 0 whatever it finds).
+ * {@code --demonstration} run shows what a setting does and exits 0 whatever it finds). With
+ * {@code --all-answered} a burst also fails when a submission ended in an error (where the
+ * scenario's server should answer every one, in time, through the SDK's retries).
  *
  * <pre>
  * Pressure burst NAME --submitters N --jobs M [--read-timeout 60s] [--max-in-flight 16] [--short-every 20]
  *                     [--kill-slurmrestd-after-jobs K --down-for 5s] [--settle 10s] [--submit-settle 30s]
  *                     [--submit-timeout 5m]
- *                     [--demonstration]
+ *                     [--demonstration | --all-answered]
  * Pressure track NAME --jobs M [--interval 2s] [--rounds 10]
  * Pressure report      (target/pressure/*.json as a markdown table: target/pressure.md)
  * </pre>
@@ -46,6 +48,10 @@ public final class Pressure {
         }
         List<String> rest = new ArrayList<>(List.of(args).subList(2, args.length));
         boolean demonstration = rest.remove("--demonstration");
+        boolean allAnswered = rest.remove("--all-answered");
+        if (demonstration && allAnswered) {
+            usage("a demonstration fails on nothing; leave out --demonstration or --all-answered");
+        }
         Args a = new Args(rest);
         Map<String, String> facts = ClusterFacts.read();
         Callable<Map<String, Object>> scenario;
@@ -76,9 +82,11 @@ public final class Pressure {
         JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), result);
         System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
         long bad = number(result.get("lost")) + number(result.get("duplicated")) + number(result.get("createdButReportedFailed"));
-        if (bad > 0 && !demonstration) {
+        long failed = number(result.get("failed"));
+        if ((bad > 0 && !demonstration) || (failed > 0 && allAnswered)) {
             System.out.println("[pressure] " + name + ": FAILED: " + result.get("lost") + " lost, " + result.get("duplicated")
-                    + " duplicated, " + result.get("createdButReportedFailed") + " created but reported failed");
+                    + " duplicated, " + result.get("createdButReportedFailed") + " created but reported failed, "
+                    + failed + " submission(s) ended in an error" + (allAnswered ? " (every one should have been answered)" : ""));
             System.exit(1);
         }
         System.out.println("[pressure] " + name + ": " + (bad == 0 ? "none lost, none duplicated" : "a demonstration: "
