@@ -451,6 +451,27 @@ class SlurmRestClientFaultTest {
     }
 
     @Test
+    void lookupsThatGoUnanswered_endTheWaitAfterTheSubmitTimeout_withTheKeyToLookFor() {
+        // slurmrestd died with the submit in it and stays down: the job's fate cannot be learnt, and
+        // the call must not wait for ever (it did: each unanswered lookup started the settle time again)
+        wm.stubFor(post(urlPathEqualTo(SUBMIT)).willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
+        wm.stubFor(get(urlPathEqualTo(STATES)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        wm.stubFor(get(urlPathEqualTo(DB_JOBS)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        Instant lost = time.instant();
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
+                assertThatThrownBy(() -> client.submit(job("down-for-good-key")))
+                        .isInstanceOfSatisfying(SlurmUnreachableException.class, e -> {
+                            assertThat(e.mayHaveReachedServer()).isTrue();
+                            assertThat(e.getMessage()).contains("may or may not have created a job")
+                                    .contains(SlurmClient.SUBMIT_KEY_PREFIX + "down-for-good-key");
+                        }));
+        // the submit timeout of this client is 5 s; the lookups went unanswered for that long, and
+        // the retries of the call and of the last lookup add their backoff (4 attempts each)
+        assertThat(Duration.between(lost, time.instant())).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(60));
+        wm.verify(1, postRequestedFor(urlPathEqualTo(SUBMIT)));
+    }
+
+    @Test
     void readWhileSlurmctldIsDown_isRetried() {
         // slurmctld down: HTTP 500 with the unspecified error -1; safe to repeat for a read
         stubOnceThen(get(urlPathEqualTo(JOB)).willReturn(recorded("error-get-job-controller-down")),

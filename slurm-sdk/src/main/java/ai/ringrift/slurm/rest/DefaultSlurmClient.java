@@ -79,11 +79,13 @@ final class DefaultSlurmClient implements SlurmClient {
     private final Set<String> oddRows = ConcurrentHashMap.newKeySet();
     private final boolean checkVersion;
     private final Duration submitSettle;
+    private final Duration submitTimeout;
     private final SubmitPatience patience;
 
     DefaultSlurmClient(SlurmClient.Builder b, HttpUrl baseUrl) {
         this.baseUrl = baseUrl;
         this.submitSettle = b.submitSettle;
+        this.submitTimeout = b.submitTimeout;
         this.patience = new SubmitPatience(b.submitTimeout);
         this.clock = b.clock;
         this.checkVersion = b.checkVersion;
@@ -404,11 +406,12 @@ final class DefaultSlurmClient implements SlurmClient {
         AtomicInteger posts = new AtomicInteger();
         Set<Long> notIt = ConcurrentHashMap.newKeySet(); // jobs a lookup read: another submission's
         AtomicReference<Instant> settledAt = new AtomicReference<>(started); // no POST again before this
+        AtomicReference<Instant> unanswered = new AtomicReference<>(); // since when lookups went unanswered
         String operation = "submit job '" + submission.name() + "'";
 
         CompletableFuture<SubmittedJob> attempts = retrier.run(operation, () -> {
             if (uncertain.get()) {
-                Optional<Long> found = lookUpUntilSettled(marker, submission.name(), newestBefore, started, uncertainEnded.get(), notIt, settledAt);
+                Optional<Long> found = lookUpUntilSettled(marker, submission.name(), newestBefore, started, uncertainEnded.get(), notIt, settledAt, unanswered);
                 if (found.isPresent()) {
                     log.warn("{}: the answer to an earlier attempt was lost, but slurmctld has job {} with its submit key {}; "
                             + "adopting it instead of submitting again", operation, found.get(), key);
@@ -459,7 +462,7 @@ final class DefaultSlurmClient implements SlurmClient {
             // the last attempt may have created the job, or may still create it inside slurmrestd:
             // look until it has settled before giving up (on a worker thread: this may wait)
             return retrier.run("find job by submit key",
-                            () -> lookUpUntilSettled(marker, submission.name(), newestBefore, started, uncertainEnded.get(), notIt, settledAt))
+                            () -> lookUpUntilSettled(marker, submission.name(), newestBefore, started, uncertainEnded.get(), notIt, settledAt, unanswered))
                     .handle((found, lookupFailure) -> {
                         if (lookupFailure == null && found.isPresent()) {
                             log.warn("{}: adopting job {} found by submit key {} after the last attempt failed ({})",
@@ -497,21 +500,28 @@ final class DefaultSlurmClient implements SlurmClient {
      * later. A lookup that gets no answer in time shows that slurmrestd is that slow right now, so
      * the settle time starts again from it. Only a job that has not appeared through a whole settle
      * time of answered lookups may be submitted again. Once the time has passed, a failed lookup is
-     * the answer (a retry of the call looks again). Waits are timed on the retry scheduler.
+     * the answer (a retry of the call looks again). Lookups that go unanswered for {@code
+     * submitTimeout} in a row (slurmrestd down, or too slow to answer any) end the wait with their
+     * error: the job's fate is then unknown, and the caller is told the submit key to look for.
+     * Waits are timed on the retry scheduler.
      */
     private Optional<Long> lookUpUntilSettled(String marker, String name, long newerThan, Instant since, Instant uncertainEnded,
-            Set<Long> notIt, AtomicReference<Instant> settledAt) {
+            Set<Long> notIt, AtomicReference<Instant> settledAt, AtomicReference<Instant> unanswered) {
         settledAt.accumulateAndGet(uncertainEnded.plus(submitSettle), (a, b) -> a.isAfter(b) ? a : b);
         while (true) {
             try {
                 Optional<Long> found = lookUp(marker, name, newerThan, since, notIt);
+                unanswered.set(null);
                 if (found.isPresent() || !clock.instant().isBefore(settledAt.get())) {
                     return found;
                 }
             } catch (SlurmException e) {
-                boolean settled = !clock.instant().isBefore(settledAt.get());
-                settledAt.set(clock.instant().plus(submitSettle));
-                if (!e.isRetryable() || settled) {
+                Instant now = clock.instant();
+                boolean settled = !now.isBefore(settledAt.get());
+                settledAt.set(now.plus(submitSettle));
+                unanswered.compareAndSet(null, now);
+                boolean outOfPatience = !now.isBefore(unanswered.get().plus(submitTimeout));
+                if (!e.isRetryable() || settled || outOfPatience) {
                     throw e;
                 }
             }

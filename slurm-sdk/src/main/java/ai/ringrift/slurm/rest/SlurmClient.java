@@ -173,7 +173,9 @@ public interface SlurmClient extends AutoCloseable {
          * At most this many requests of this client at slurmrestd at once (default 16); the others
          * wait, for at most the call timeout, before they are sent. slurmrestd serves few requests
          * at a time (its {@code -t} threads, {@code --max-connections}) and each costs slurmctld an
-         * RPC: keep the sum over all clients of a cluster below what it is started with.
+         * RPC: keep the sum over all clients of a cluster below what it is started with. slurmrestd
+         * counts its listening socket among {@code --max-connections}: N serves N - 1 client
+         * connections, and a connection beyond them is not read until another one closes.
          */
         public Builder maxInFlight(int max) {
             if (max < 1) {
@@ -197,6 +199,8 @@ public interface SlurmClient extends AutoCloseable {
          * (under slurmctld's rate limit the Slurm library there sleeps and retries), so the job can
          * appear after the client stopped waiting; submitting again sooner could create it twice.
          * A job found in that time is adopted. Zero submits again as soon as one lookup finds nothing.
+         * Lookups that go unanswered for {@code submitTimeout} in a row (slurmrestd down) end the
+         * wait: the call fails, naming the submit key to look for.
          */
         public Builder submitSettleTime(Duration d) {
             Objects.requireNonNull(d, "submitSettleTime == null");
