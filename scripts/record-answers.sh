@@ -5,12 +5,14 @@
 #           DaemonDownRecordingIT: they also stop slurmctld and slurmdbd for the answers of a daemon
 #           that is down), then RecordAnswersRealClusterIT, whose answers of one job's life replace
 #           theirs so that every recording of a job is of the same jobs
-#   v0.0.42 and v0.0.44 from Slurm 26.05: RecordAnswersRealClusterIT
+#   every version of the version table (openapi/versions.json, scripts/lib/versions.sh) from the
+#           newest local release that serves it: RecordAnswersRealClusterIT
 # Each version's status-codes.tsv lists what the server answered (status, Slurm error numbers).
 # Brings both clusters up (scripts/local-slurm.sh up; --release 26.05 up). Review the change with
 # git diff, then run scripts/test.sh: RecordedAnswersTest reads every version's answers.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/lib/versions.sh
 root=$PWD/ringrift-slurm-testing/src/main/resources/slurmrestd
 scripts/local-slurm.sh up
 RINGRIFT_SLURM_RELEASE=26.05 scripts/local-slurm.sh up
@@ -30,7 +32,7 @@ record() { # RELEASE VERSION TESTS [maven args]
   fi
 }
 record 24.11 v0.0.40 GeneratedClientRealClusterIT,DaemonDownRecordingIT -Dfixtures.record.dir="$root/v0.0.40/mappings"
-record 24.11 v0.0.40 RecordAnswersRealClusterIT -Danswers.record.root="$root"
-record 26.05 v0.0.42 RecordAnswersRealClusterIT -Danswers.record.root="$root"
-record 26.05 v0.0.44 RecordAnswersRealClusterIT -Danswers.record.root="$root"
+for version in $(versions_spoken); do
+  record "$(versions_recorded_on "$version")" "$version" RecordAnswersRealClusterIT -Danswers.record.root="$root"
+done
 git status --short -- "$root" | head -n 60

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job, end to end: brings up the local real Slurm 24.11 (scripts/local-slurm.sh up; with
-# RINGRIFT_SLURM_RELEASE=26.05 the Slurm 26.05 cluster, which the SDK speaks v0.0.44 with),
+# RINGRIFT_SLURM_RELEASE=26.05 the Slurm 26.05 cluster; the SDK speaks the newest version both serve),
 # builds the SDK, and runs one turn of the RingRift loop through the backend with
 # config/unified_loop.yaml: preflight, a training job, a self-play array and a tournament; then it
 # prints the outcomes and where the logs are.
@@ -29,5 +29,11 @@ if [ -z "${RINGRIFT_CONFIG:-}" ]; then
 fi
 command -v mvn >/dev/null 2>&1 || { echo "ERROR: Maven (mvn) is not installed; install it (Debian: apt-get install maven)" >&2; exit 1; }
 echo "[main] building the SDK and the ringrift-slurm command line" >&2
-mvn -B -q -ntp -DskipTests -Dmaven.source.skip -Dmaven.javadoc.skip package -pl ringrift-slurm-cli -am
+mkdir -p target
+# the build says nothing unless it fails (the code generator prints a banner of its own)
+if ! mvn -B -q -ntp -DskipTests -Dmaven.source.skip -Dmaven.javadoc.skip package -pl ringrift-slurm-cli -am >target/main-build.log 2>&1; then
+  cat target/main-build.log >&2
+  echo "ERROR: the build failed (log: target/main-build.log)" >&2
+  exit 1
+fi
 exec java -jar ringrift-slurm-cli/target/ringrift-slurm.jar loop --config "$config" "${extra[@]}" "$@"

@@ -1,73 +1,72 @@
 #!/usr/bin/env bash
-# The real-cluster suites a user of each pair of Slurm release and API version relies on, for the
-# pairs beside the full suite's own (Slurm 24.11 with v0.0.42, which auto picks there):
-#   24.11 + v0.0.40 (pinned), 26.05 + v0.0.42 (pinned), 26.05 + v0.0.44 (auto picks it)
+# The real-cluster suites a user of each pair of Slurm release and API version relies on, for every
+# pair of the version table (openapi/versions.json, read through scripts/lib/versions.sh) beside the
+# full suite's own (the oldest local release with the version auto picks there): today
+#   24.11 + v0.0.40 (pinned), 26.05 + v0.0.42 and v0.0.44 (pinned), 26.05 + auto (v0.0.45)
+# The newest version a release serves runs as auto, which proves auto picks it.
 # Per pair: the SDK's (SlurmRestClientRealClusterIT: submit, held jobs, cancel, a lost submit
 # answer adopted without a second job, refused and expired tokens, a slurmctld restart), the
 # backend's (SlurmBackendRealClusterIT: training, a self-play array with a throttle, failure kinds
 # with their log tails, cancel, timeouts, the slurmdbd fallback after MinJobAge, split arrays) and
 # the command line's (CliRealClusterIT: preflight, smoke, the loop, submit --wait). The heavy load,
-# fault and tracking-cost suites run once, on the full suite's pair.
-# Brings up the local 26.05 cluster (scripts/local-slurm.sh --release 26.05 up). Each pair writes its
-# reports in MODULE/target/failsafe-reports-RELEASE-VERSION. Then the pinned v0.0.42 and v0.0.44
-# specs are compared with what Slurm 26.05 serves. Run after mvn install (the consumer check in
-# .ci/run does it); exits non-zero when anything fails.
+# fault and tracking-cost suites run once, on the full suite's pair. Then each pinned spec is
+# compared with what the release that generated it serves.
+#
+# The releases run at once (one lane each, their pairs one after another): each pair runs only
+# Failsafe on what the build compiled (run after mvn install; the consumer check in .ci/run does
+# it) and writes its reports to MODULE/target/failsafe-reports-RELEASE-VERSION. Brings up the local
+# clusters it needs (scripts/local-slurm.sh --release R up). Exits non-zero when anything fails.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-RINGRIFT_SLURM_RELEASE=26.05 scripts/local-slurm.sh up
-failed=0
-modules="slurm-sdk ringrift-backend ringrift-slurm-cli"
+source scripts/lib/versions.sh
+modules="slurm-sdk,ringrift-backend,ringrift-slurm-cli"
 suites=SlurmRestClientRealClusterIT,SlurmBackendRealClusterIT,CliRealClusterIT
+full_suite_release=$(versions_local_releases | head -1)
+logs=$(mktemp -d -t version-matrix.XXXX)
 
-# Failsafe writes its reports to target/failsafe-reports whatever it is told; each run here moves
-# them to a directory of their own (counted by .ci/run's closing line), and the full suite's
-# reports, set aside first, come back at the end.
-for m in $modules slurm-client; do
-  rm -rf "$m/target/failsafe-reports-"*
-  [ -d "$m/target/failsafe-reports" ] && mv "$m/target/failsafe-reports" "$m/target/failsafe-reports.suite"
-done
-restore() {
-  for m in $modules slurm-client; do
-    if [ -d "$m/target/failsafe-reports.suite" ]; then
-      rm -rf "$m/target/failsafe-reports"
-      mv "$m/target/failsafe-reports.suite" "$m/target/failsafe-reports"
+for m in slurm-sdk ringrift-backend ringrift-slurm-cli slurm-client; do rm -rf "$m/target/failsafe-reports-"*; done
+
+failsafe() { # RELEASE VERSION(auto|vX) NAME MODULES TESTS: one Failsafe run against that release's cluster
+  local release=$1 version=$2 name=$3 modules=$4 tests=$5
+  RINGRIFT_SLURM_RELEASE=$release SLURM_REST_API_VERSION=$version mvn -B -ntp -pl "$modules" \
+    failsafe:integration-test failsafe:verify -Dit.test="$tests" -Dfailsafe.failIfNoSpecifiedTests=false \
+    -Dit.reports="target/failsafe-reports-$name" >"$logs/$name.log" 2>&1
+}
+
+lane() { # RELEASE: its pairs, then its pinned specs, one after another; prints one line each
+  local release=$1 version newest t0 failed=0 name
+  scripts/local-slurm.sh --release "$release" up >"$logs/up-$release.log" 2>&1 ||
+    { echo "[versions] Slurm $release: the local cluster did not come up ($logs/up-$release.log)"; return 1; }
+  newest=$(versions_newest_on "$release")
+  for version in $(versions_matrix | awk -v r="$release" '$1 == r {print $2}'); do
+    [ "$version" = "$newest" ] && version=auto
+    [ "$release" = "$full_suite_release" ] && [ "$version" = auto ] && continue # the full suite's pair
+    name="$release-$version"
+    t0=$SECONDS
+    if failsafe "$release" "$version" "$name" "$modules" "$suites"; then
+      echo "[versions] Slurm $release with $version$([ "$version" = auto ] && echo " ($newest)"): $(grep -c '^\[INFO\] Tests run:.*in ai' "$logs/$name.log") suites passed in $((SECONDS - t0)) s"
+    else
+      grep -E 'Tests run:|<<<' "$logs/$name.log" | tail -n 10
+      echo "[versions] Slurm $release with $version: FAILED in $((SECONDS - t0)) s (log: $logs/$name.log)"
+      failed=1
     fi
   done
-}
-trap restore EXIT
-keep() { # module name: this run's reports under failsafe-reports-NAME
-  if [ -d "$1/target/failsafe-reports" ]; then
-    mv "$1/target/failsafe-reports" "$1/target/failsafe-reports-$2"
-  fi
-}
-for pair in 24.11:v0.0.40 26.05:v0.0.42 26.05:auto; do
-  release=${pair%%:*}
-  version=${pair#*:}
+  [ "$release" = "$full_suite_release" ] && return $failed # its specs are checked in the full suite
   t0=$SECONDS
-  log=$(mktemp -t "version-matrix-$release-$version.XXXX.log")
-  if RINGRIFT_SLURM_RELEASE=$release SLURM_REST_API_VERSION=$version mvn -B -ntp verify -pl "${modules// /,}" \
-      -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="$suites" -Dfailsafe.failIfNoSpecifiedTests=false \
-      >"$log" 2>&1; then
-    for m in $modules; do keep "$m" "$release-$version"; done
-    echo "[versions] Slurm $release with $version: $(grep -c '^\[INFO\] Tests run:.*in ai' "$log") suites passed in $((SECONDS - t0)) s"
+  if failsafe "$release" auto "$release-specs" slurm-client PinnedSpecMatchesServerIT; then
+    echo "[versions] $(grep -o 'pinned specs .* serves.*' "$logs/$release-specs.log" | head -1): passed in $((SECONDS - t0)) s"
   else
-    for m in $modules; do keep "$m" "$release-$version"; done
-    grep -E 'Tests run:|<<<' "$log" | tail -n 10
-    echo "[versions] Slurm $release with $version: FAILED in $((SECONDS - t0)) s (log: $log)"
-    failed=$((failed + 1))
+    grep -E 'Tests run:|<<<|Expecting|differ' "$logs/$release-specs.log" | tail -n 10
+    echo "[versions] pinned specs against Slurm $release: FAILED (log: $logs/$release-specs.log)"
+    failed=1
   fi
+  return $failed
+}
+
+pids=()
+for release in $(versions_local_releases); do
+  lane "$release" & pids+=($!)
 done
-# the pinned v0.0.42 and v0.0.44 specs against what Slurm 26.05 serves (v0.0.40's runs in the full suite)
-t0=$SECONDS
-log=$(mktemp -t version-matrix-specs.XXXX.log)
-if RINGRIFT_SLURM_RELEASE=26.05 mvn -B -ntp verify -pl slurm-client -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dit.test=PinnedSpecMatchesServerIT >"$log" 2>&1; then
-  keep slurm-client 26.05-specs
-  echo "[versions] $(grep -o 'pinned specs .* serves' "$log" | head -1): passed in $((SECONDS - t0)) s"
-else
-  keep slurm-client 26.05-specs
-  grep -E 'Tests run:|<<<|Expecting|differ' "$log" | tail -n 10
-  echo "[versions] pinned specs against Slurm 26.05: FAILED (log: $log)"
-  failed=$((failed + 1))
-fi
+failed=0
+for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
 exit $failed

@@ -1,5 +1,6 @@
 package ai.ringrift.slurm.backend;
 
+import ai.ringrift.slurm.rest.ApiVersion;
 import ai.ringrift.slurm.testing.Recordings;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -37,7 +38,7 @@ class JobTrackerStubTest {
     @BeforeEach
     void setUp() {
         client = SlurmClient.builder().baseUrl(wm.baseUrl()).tokenSource(TokenSources.fixed("t"))
-                .retryPolicy(RetryPolicy.none()).checkVersion(false).apiVersion("v0.0.40").build();
+                .retryPolicy(RetryPolicy.none()).checkVersion(false).apiVersion(ApiVersion.of("v0.0.40")).build();
         tracker = new JobTracker(client, Duration.ofHours(1), Duration.ofHours(1)); // rounds run by hand
     }
 

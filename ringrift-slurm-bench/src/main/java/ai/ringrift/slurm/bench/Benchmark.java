@@ -68,7 +68,7 @@ public final class Benchmark {
         Benchmark b = new Benchmark(facts);
         try {
             b.client.checkVersion();
-            b.version = b.client.apiVersion(); // raw HTTP speaks the same data parser version as the SDK
+            b.version = b.client.apiVersion().text(); // raw HTTP speaks the same data parser version as the SDK
             b.line("# ringrift-slurm benchmark (%s, %d cores, %s)%n", quick ? "quick" : "full", Runtime.getRuntime().availableProcessors(),
                     b.version);
             b.submission(quick ? 10 : 100, quick ? 2 : 5);

@@ -1,5 +1,6 @@
 package ai.ringrift.slurm.bench;
 
+import ai.ringrift.slurm.rest.ApiVersion;
 import ai.ringrift.slurm.backend.WorkType;
 import ai.ringrift.slurm.backend.WrapperScript;
 import ai.ringrift.slurm.backend.config.ConfigLoader;
@@ -69,7 +70,7 @@ public final class OverheadProbe implements AutoCloseable {
         });
         server.start();
         SlurmClient client = SlurmClient.builder().baseUrl("http://127.0.0.1:" + server.getAddress().getPort())
-                .tokenSource(TokenSources.fixed("probe")).retryPolicy(RetryPolicy.none()).checkVersion(false).apiVersion("v0.0.40").build();
+                .tokenSource(TokenSources.fixed("probe")).retryPolicy(RetryPolicy.none()).checkVersion(false).apiVersion(ApiVersion.of("v0.0.40")).build();
 
         Path yaml = Files.createTempFile("bench", ".yaml");
         Files.writeString(yaml, """

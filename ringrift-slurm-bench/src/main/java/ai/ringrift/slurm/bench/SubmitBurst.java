@@ -129,7 +129,7 @@ final class SubmitBurst {
 
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("name", o.name());
-            r.put("apiVersion", client.apiVersion());
+            r.put("apiVersion", client.apiVersion().text());
             r.put("slurm", facts.getOrDefault("SLURM_RELEASE", "24.11"));
             r.put("submitters", o.submitters());
             r.put("jobs", o.jobs());

@@ -1,5 +1,6 @@
 package ai.ringrift.slurm.bench;
 
+import ai.ringrift.slurm.rest.ApiVersion;
 import ai.ringrift.slurm.rest.JobWatcher;
 import ai.ringrift.slurm.rest.RetryPolicy;
 import ai.ringrift.slurm.rest.SlurmClient;
@@ -36,7 +37,7 @@ public final class TrackerMemoryProbe {
         server.start();
         try (SlurmClient client = SlurmClient.builder()
                 .baseUrl("http://127.0.0.1:" + server.getAddress().getPort())
-                .tokenSource(TokenSources.fixed("probe")).retryPolicy(RetryPolicy.none()).checkVersion(false).apiVersion("v0.0.40").build();
+                .tokenSource(TokenSources.fixed("probe")).retryPolicy(RetryPolicy.none()).checkVersion(false).apiVersion(ApiVersion.of("v0.0.40")).build();
              JobWatcher watcher = JobWatcher.builder(client).polling(false).build()) {
             long before = usedAfterGc();
             for (int i = 0; i < jobs; i++) {

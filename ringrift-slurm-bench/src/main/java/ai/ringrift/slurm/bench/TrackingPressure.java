@@ -82,7 +82,7 @@ final class TrackingPressure {
                 .connectionPool(16, Duration.ofMinutes(5)).metrics(meter).build()) {
             client.checkVersion();
             r.put("name", name);
-            r.put("apiVersion", client.apiVersion());
+            r.put("apiVersion", client.apiVersion().text());
             r.put("slurm", facts.getOrDefault("SLURM_RELEASE", "24.11"));
             r.put("jobs", jobs);
             r.put("intervalMs", interval.toMillis());

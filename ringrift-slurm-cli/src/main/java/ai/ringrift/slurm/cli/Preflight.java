@@ -5,6 +5,7 @@ import ai.ringrift.slurm.backend.SlurmBackend;
 import ai.ringrift.slurm.backend.WorkType;
 import ai.ringrift.slurm.backend.config.SlurmSettings;
 import ai.ringrift.slurm.backend.config.WorkTypeSettings;
+import ai.ringrift.slurm.rest.ApiVersion;
 import ai.ringrift.slurm.rest.Association;
 import ai.ringrift.slurm.rest.NodeInfo;
 import ai.ringrift.slurm.rest.PartitionInfo;
@@ -31,9 +32,6 @@ final class Preflight {
     static final String TOKEN_FIX = "give a token slurmrestd accepts: check slurm.rest.jwt_key_file (the cluster's "
             + "jwt_hs256.key) and slurm.rest.user, token_file, or SLURM_JWT (scontrol token username=USER); an expired "
             + "token must be renewed";
-    static final String VERSION_FIX = "point slurm.rest.url at a slurmrestd that serves data parser v0.0.40 (Slurm 23.11 "
-            + "to 24.11), v0.0.42 (24.11 to 26.05) or v0.0.44 (25.11, 26.05), started with -s openapi/slurmctld,openapi/slurmdbd; "
-            + "or set slurm.rest.api_version to auto or to a version it serves";
 
     private Preflight() {}
 
@@ -47,12 +45,12 @@ final class Preflight {
             checks.add(new Check("slurmrestd reachable", true, client.baseUrl() + ", Slurm " + info.slurmRelease()
                     + ", cluster " + info.cluster(), ""));
             checks.add(new Check("API version", true, client.apiVersion() + " (data parser " + info.dataParser()
-                    + "; this client speaks " + SlurmClient.Builder.supportedApiVersions() + ")", ""));
+                    + "; this client speaks " + ApiVersion.supported() + ")", ""));
             checks.add(new Check("slurmctld up", info.controllerUp(), info.controllerUp() ? "pinged UP" : "pinged DOWN",
                     "start slurmctld, or check that slurmrestd can reach it"));
         } catch (SlurmVersionException e) {
             checks.add(new Check("slurmrestd reachable", true, client.baseUrl().toString(), ""));
-            checks.add(new Check("API version", false, e.getMessage(), VERSION_FIX));
+            checks.add(new Check("API version", false, e.getMessage(), e.fix()));
             return checks;
         } catch (SlurmAuthenticationException e) {
             checks.add(new Check("slurmrestd reachable", true, client.baseUrl().toString(), ""));

@@ -153,7 +153,7 @@ public final class RingriftSlurm implements Callable<Integer> {
                 throw new IllegalArgumentException("--json output is an object, not " + tree.getNodeType());
             }
             com.fasterxml.jackson.databind.node.ObjectNode output = JSON.createObjectNode();
-            output.put("apiVersion", backend.client().apiVersion());
+            output.put("apiVersion", backend.client().apiVersion().text());
             output.setAll((com.fasterxml.jackson.databind.node.ObjectNode) tree);
             try {
                 out().println(JSON.writeValueAsString(output));

@@ -15,8 +15,9 @@ import java.util.Objects;
  */
 public final class Recordings {
 
-    /** The data parser versions recordings are kept for. */
-    public static final List<String> VERSIONS = List.of("v0.0.40", "v0.0.42", "v0.0.44");
+    /** The data parser versions recordings are kept for: every one the SDK speaks (its version table). */
+    public static final List<String> VERSIONS = ai.ringrift.slurm.rest.ApiVersion.supported().stream()
+            .map(ai.ringrift.slurm.rest.ApiVersion::text).toList();
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

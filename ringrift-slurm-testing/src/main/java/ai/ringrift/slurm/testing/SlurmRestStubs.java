@@ -2,6 +2,7 @@ package ai.ringrift.slurm.testing;
 
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
+import ai.ringrift.slurm.rest.ApiVersion;
 import ai.ringrift.slurm.rest.RetryPolicy;
 import ai.ringrift.slurm.rest.SlurmClient;
 import ai.ringrift.slurm.rest.TokenSources;
@@ -21,8 +22,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A stand-in slurmrestd for a service's own tests: WireMock serving answers recorded from the real
  * slurmrestd in one API version, with a {@link SlurmClient} pinned to that version pointed at it.
- * {@link #recorded()} serves v0.0.40 as Slurm 24.11 answered; {@link #recorded(String)} v0.0.42 or
- * v0.0.44 as Slurm 26.05 answers (scripts/record-answers.sh records them all again).
+ * {@link #recorded()} serves v0.0.40 as Slurm 24.11 answered; {@link #recorded(String)} any version
+ * of {@link Recordings#VERSIONS}, as the newest local release that serves it answered
+ * (scripts/record-answers.sh records them all again).
  *
  * <pre>{@code
  * @RegisterExtension
@@ -53,7 +55,7 @@ public final class SlurmRestStubs implements BeforeAllCallback, AfterAllCallback
             "error-submit-unknown-partition", "error-submit-invalid-account", "error-submit-invalid-qos",
             "error-submit-controller-down", "error-get-unknown-job", "error-get-job-controller-down",
             "error-jobs-state-controller-down", "error-slurmdb-job-slurmdbd-down", "error-auth-bad-token-jobs",
-            "error-auth-expired-token-jobs", "error-auth-expired-token-slurmdb");
+            "error-auth-expired-token-jobs", "error-auth-expired-token-slurmdb", "job-requeue", "error-requeue-pending");
 
     private final String version;
     private final List<String> available;
@@ -73,7 +75,7 @@ public final class SlurmRestStubs implements BeforeAllCallback, AfterAllCallback
         return new SlurmRestStubs("v0.0.40");
     }
 
-    /** Stubs built from the answers of the real slurmrestd in {@code version} (v0.0.40, v0.0.42 or v0.0.44). */
+    /** Stubs built from the answers of the real slurmrestd in {@code version} (one of {@link Recordings#VERSIONS}). */
     public static SlurmRestStubs recorded(String version) {
         return new SlurmRestStubs(version);
     }
@@ -116,7 +118,7 @@ public final class SlurmRestStubs implements BeforeAllCallback, AfterAllCallback
         client = SlurmClient.builder()
                 .baseUrl(server.baseUrl())
                 .tokenSource(TokenSources.fixed("stub-token"))
-                .apiVersion(version) // the recordings it serves
+                .apiVersion(ApiVersion.of(version)) // the recordings it serves
                 .retryPolicy(RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(1))
                         .maxBackoff(Duration.ofMillis(10)).build())
                 .build();

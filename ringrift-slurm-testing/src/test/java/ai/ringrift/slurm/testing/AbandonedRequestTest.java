@@ -1,5 +1,6 @@
 package ai.ringrift.slurm.testing;
 
+import ai.ringrift.slurm.rest.ApiVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,7 +30,7 @@ class AbandonedRequestTest {
     void aSubmitTheServerNeverReadIsDiscardedOnceTheClientGivesUp() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
              SlurmClient client = SlurmClient.builder().baseUrl("http://127.0.0.1:" + server.getLocalPort())
-                     .tokenSource(TokenSources.fixed("t0k3n")).apiVersion("v0.0.40").checkVersion(false)
+                     .tokenSource(TokenSources.fixed("t0k3n")).apiVersion(ApiVersion.of("v0.0.40")).checkVersion(false)
                      .readTimeout(Duration.ofMillis(300)).submitTimeout(Duration.ofMillis(300)).callTimeout(Duration.ofSeconds(2))
                      .retryPolicy(RetryPolicy.none()).submitSettleTime(Duration.ZERO).build()) {
             JobSubmission job = JobSubmission.builder().name("abandoned").script("#!/bin/bash\ntrue\n")

@@ -1,5 +1,6 @@
 package ai.ringrift.slurm.testing;
 
+import ai.ringrift.slurm.rest.ApiVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.ringrift.slurm.rest.SlurmClient;
@@ -52,7 +53,7 @@ class InFlightLimitTest {
         server.start();
         ExecutorService callers = Executors.newFixedThreadPool(32);
         try (SlurmClient client = SlurmClient.builder().baseUrl("http://127.0.0.1:" + server.getAddress().getPort())
-                .tokenSource(TokenSources.fixed("t0k3n")).apiVersion("v0.0.40").checkVersion(false)
+                .tokenSource(TokenSources.fixed("t0k3n")).apiVersion(ApiVersion.of("v0.0.40")).checkVersion(false)
                 .connectionPool(64, java.time.Duration.ofMinutes(1)).maxInFlight(limit).build()) {
             List<Future<?>> calls = new ArrayList<>();
             for (int i = 0; i < 32; i++) {

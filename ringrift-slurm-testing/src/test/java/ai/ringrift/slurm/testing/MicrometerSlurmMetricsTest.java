@@ -1,5 +1,6 @@
 package ai.ringrift.slurm.testing;
 
+import ai.ringrift.slurm.rest.ApiVersion;
 import ai.ringrift.slurm.metrics.MicrometerSlurmMetrics;
 import ai.ringrift.slurm.rest.*;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -72,7 +73,7 @@ class MicrometerSlurmMetricsTest {
         MicrometerSlurmMetrics metrics = new MicrometerSlurmMetrics(registry, Clock.fixed(now, ZoneOffset.UTC));
         try (SlurmClient client = SlurmClient.builder().baseUrl(wm.baseUrl())
                 .tokenSource(TokenSources.fixed(tokenExpiringAt(now.plusSeconds(600))))
-                .retryPolicy(RetryPolicy.builder().initialBackoff(Duration.ofMillis(10)).build()).checkVersion(false).apiVersion("v0.0.40")
+                .retryPolicy(RetryPolicy.builder().initialBackoff(Duration.ofMillis(10)).build()).checkVersion(false).apiVersion(ApiVersion.of("v0.0.40"))
                 .metrics(metrics).build()) {
             metrics.bindTokenExpiry(client);
             long id = client.submit(JobSubmission.builder().name("m").script("#!/bin/bash\ntrue\n").workingDirectory("/tmp").build()).jobId();

@@ -1,5 +1,6 @@
 package ai.ringrift.slurm.testing;
 
+import ai.ringrift.slurm.rest.ApiVersion;
 import ai.ringrift.slurm.rest.*;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
@@ -82,7 +83,7 @@ class SlurmRestClientFaultTest {
                 .submitTimeout(readTimeout) // these tests give up on submits as quickly as on reads
                 .clock(time)
                 .retryScheduler(time.scheduler())
-                .checkVersion(false).apiVersion("v0.0.40")
+                .checkVersion(false).apiVersion(ApiVersion.of("v0.0.40"))
                 .build();
     }
 
@@ -405,7 +406,7 @@ class SlurmRestClientFaultTest {
         // slurmrestd under slurmctld's rate limit answers a submit late; other requests would time out
         client.close();
         client = SlurmClient.builder().baseUrl(wm.baseUrl()).tokenSource(TokenSources.fixed("t0k3n"))
-                .readTimeout(Duration.ofMillis(200)).checkVersion(false).apiVersion("v0.0.40").build();
+                .readTimeout(Duration.ofMillis(200)).checkVersion(false).apiVersion(ApiVersion.of("v0.0.40")).build();
         wm.stubFor(post(urlPathEqualTo(SUBMIT)).willReturn(recorded("job-submit").withFixedDelay(1000)));
         SubmittedJob job = client.submit(job("late-answer-key"));
         assertThat(job.attempts()).isEqualTo(1);
@@ -532,26 +533,38 @@ class SlurmRestClientFaultTest {
     }
 
     @Test
-    void serverWithNoVersionInCommon_failsOnceNamingItsReleaseAndVersions() {
+    void aNewerServerWithNoVersionInCommon_failsOnceSayingThatANewerSdkIsNeeded() {
         client.close();
         client = SlurmClient.builder().baseUrl(wm.baseUrl()).tokenSource(TokenSources.fixed("t0k3n"))
                 .clock(time).retryScheduler(time.scheduler()).build();
-        wm.stubFor(get(urlPathEqualTo("/slurm/v0.0.40/ping/")).willReturn(aResponse().withStatus(404)
-                .withBody("Unable find requested URL. Please view /openapi/v3 for API reference.")));
-        // a server of a later release: it serves v0.0.45 only (the ping recorded from 24.11, release rewritten)
-        wm.stubFor(get(urlPathEqualTo("/slurm/v0.0.45/ping/")).willReturn(aResponse().withStatus(200)
+        // a server of a later release that serves v0.0.46 only (the ping recorded from 24.11, release rewritten);
+        // every other path is WireMock's 404, as the real server answers a version it does not serve
+        wm.stubFor(get(urlPathEqualTo("/slurm/v0.0.46/ping/")).willReturn(aResponse().withStatus(200)
                 .withBody(Recorded.answer("ping").body().replace("24.11.5", "27.05.1"))));
         assertThatThrownBy(() -> client.jobs(42)).isInstanceOfSatisfying(SlurmVersionException.class, e -> {
-            assertThat(e.getMessage()).contains("(Slurm 27.05.1) serves none of the API versions this client speaks "
-                    + "(v0.0.40, v0.0.42, v0.0.44); it serves [v0.0.45]").contains("23.11 to 24.11 serve v0.0.40");
+            assertThat(e.getMessage()).contains("(Slurm 27.05.1) serves none of the API versions this client speaks")
+                    .contains("use a newer release of this SDK").doesNotContain("v0.0.4");
             assertThat(e.slurmRelease()).isEqualTo("27.05.1");
-            assertThat(e.servedVersions()).containsExactly("v0.0.45");
-            assertThat(e.spokenVersions()).containsExactly("v0.0.40", "v0.0.42", "v0.0.44");
+            assertThat(e.servedVersions()).extracting(ApiVersion::text).containsExactly("v0.0.46");
+            assertThat(e.versionsInCommon()).isEmpty();
+            assertThat(e.spokenVersions()).isEqualTo(ApiVersion.supported());
         });
         wm.verify(0, getRequestedFor(urlPathEqualTo(JOB)));
-        for (String v : List.of("v0.0.44", "v0.0.42", "v0.0.40")) {
-            wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/" + v + "/ping/"))); // asked once each, newest first
+        for (ApiVersion v : ApiVersion.supported()) {
+            wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/" + v + "/ping/"))); // asked once each
         }
+    }
+
+    @Test
+    void anOlderServerWithNoVersionInCommon_namesTheReleaseThatWouldBringOne() {
+        client.close();
+        client = SlurmClient.builder().baseUrl(wm.baseUrl()).tokenSource(TokenSources.fixed("t0k3n"))
+                .clock(time).retryScheduler(time.scheduler()).build();
+        wm.stubFor(get(urlPathEqualTo("/slurm/v0.0.39/ping/")).willReturn(aResponse().withStatus(200)
+                .withBody(Recorded.answer("ping").body().replace("24.11.5", "23.02.7"))));
+        assertThatThrownBy(() -> client.jobs(42)).isInstanceOfSatisfying(SlurmVersionException.class,
+                e -> assertThat(e.getMessage()).contains("(Slurm 23.02.7) serves none of the API versions this client speaks: "
+                        + "Slurm 23.11 or later serves v0.0.40: upgrade slurmrestd").doesNotContain("v0.0.39"));
     }
 
     @Test
@@ -559,34 +572,44 @@ class SlurmRestClientFaultTest {
         client.close();
         client = SlurmClient.builder().baseUrl(wm.baseUrl()).tokenSource(TokenSources.fixed("t0k3n"))
                 .clock(time).retryScheduler(time.scheduler()).build();
-        // a Slurm 24.11: v0.0.44 is not there (404, as the real server answers), v0.0.42 is
-        wm.stubFor(get(urlPathEqualTo("/slurm/v0.0.44/ping/")).willReturn(aResponse().withStatus(404)
-                .withHeader("Content-Type", "text/plain").withBody("Unable to find requested URL endpoint.")));
+        // a Slurm 24.11: v0.0.45 and v0.0.44 are not there (404, text/plain, as the real server answers), v0.0.42 is
+        for (String missing : List.of("v0.0.45", "v0.0.44")) {
+            wm.stubFor(get(urlPathEqualTo("/slurm/" + missing + "/ping/")).willReturn(aResponse().withStatus(404)
+                    .withHeader("Content-Type", "text/plain").withBody("Unable to find requested URL endpoint.")));
+        }
         wm.stubFor(get(urlPathEqualTo("/slurm/v0.0.42/ping/")).willReturn(recorded("ping")));
         wm.stubFor(get(urlPathEqualTo("/slurmdb/v0.0.42/tres/")).willReturn(recorded("slurmdb-tres")));
-        assertThat(client.apiVersion()).isEqualTo("v0.0.42");
-        assertThat(client.apiVersion()).isEqualTo("v0.0.42"); // chosen once per client
+        assertThat(client.apiVersion()).isEqualTo(ApiVersion.of("v0.0.42"));
+        assertThat(client.apiVersion()).isEqualTo(ApiVersion.of("v0.0.42")); // chosen once per client
+        wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.45/ping/")));
         wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.44/ping/")));
         wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.42/ping/"))); // not pinged again by the check
         wm.verify(1, getRequestedFor(urlPathEqualTo("/slurmdb/v0.0.42/tres/")));
         wm.verify(0, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/ping/")));
-        assertThat(wm.getAllServeEvents()).hasSize(3);
+        assertThat(wm.getAllServeEvents()).hasSize(4);
     }
 
     @Test
-    void aPinnedVersionTheServerLacks_saysWhichItServes() {
+    void aPinnedVersionTheServerLacks_namesOnlyTheVersionsBothSpeak() {
         client.close();
-        client = SlurmClient.builder().baseUrl(wm.baseUrl()).tokenSource(TokenSources.fixed("t0k3n")).apiVersion("v0.0.40")
+        client = SlurmClient.builder().baseUrl(wm.baseUrl()).tokenSource(TokenSources.fixed("t0k3n")).apiVersion(ApiVersion.of("v0.0.40"))
                 .clock(time).retryScheduler(time.scheduler()).build();
-        wm.stubFor(get(urlPathEqualTo("/slurm/v0.0.45/ping/")).willReturn(aResponse().withStatus(200)
-                .withBody(Recorded.answer("ping").body().replace("24.11.5", "26.05.5"))));
+        // a Slurm 26.05: v0.0.42 to v0.0.45 served (v0.0.43 too, which this client does not speak)
+        for (String served : List.of("v0.0.45", "v0.0.44", "v0.0.43", "v0.0.42")) {
+            wm.stubFor(get(urlPathEqualTo("/slurm/" + served + "/ping/")).willReturn(aResponse().withStatus(200)
+                    .withBody(Recorded.answer("ping").body().replace("24.11.5", "26.05.5"))));
+        }
         assertThatThrownBy(() -> client.ping()).isInstanceOfSatisfying(SlurmVersionException.class, e -> {
-            assertThat(e.getMessage()).contains("(Slurm 26.05.5) does not serve /slurm/v0.0.40, the API version pinned")
-                    .contains("or use auto");
-            assertThat(e.spokenVersions()).containsExactly("v0.0.40");
+            assertThat(e.getMessage()).contains("(Slurm 26.05.5) does not serve v0.0.40, the API version pinned")
+                    .contains("pin one both speak (v0.0.45, v0.0.44, v0.0.42) or use auto, which picks v0.0.45")
+                    .doesNotContain("v0.0.43");
+            assertThat(e.fix()).startsWith("pin one both speak");
+            assertThat(e.versionsInCommon()).extracting(ApiVersion::text).containsExactly("v0.0.45", "v0.0.44", "v0.0.42");
+            assertThat(e.spokenVersions()).containsExactly(ApiVersion.of("v0.0.40"));
         });
-        assertThatThrownBy(() -> SlurmClient.builder().apiVersion("v0.0.41")).isInstanceOf(SlurmUsageException.class)
-                .hasMessageContaining("[v0.0.40, v0.0.42, v0.0.44]");
+        wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/ping/")));
+        assertThatThrownBy(() -> SlurmClient.builder().apiVersion(ApiVersion.of("v0.0.41"))).isInstanceOf(SlurmUsageException.class)
+                .hasMessageContaining(ApiVersion.supported().toString());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package ai.ringrift.slurm.testing;
 
+import ai.ringrift.slurm.rest.ApiVersion;
 import ai.ringrift.slurm.rest.*;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -59,7 +60,7 @@ class TlsTrustTest {
 
     private static SlurmClient.Builder client() {
         return SlurmClient.builder().baseUrl("https://127.0.0.1:" + server.httpsPort())
-                .tokenSource(TokenSources.fixed("t0k3n")).retryPolicy(RetryPolicy.none()).checkVersion(false).apiVersion("v0.0.40");
+                .tokenSource(TokenSources.fixed("t0k3n")).retryPolicy(RetryPolicy.none()).checkVersion(false).apiVersion(ApiVersion.of("v0.0.40"));
     }
 
     @Test
@@ -88,7 +89,7 @@ class TlsTrustTest {
     @Test
     void anUnknownHostIsNamedWithTheFix() {
         try (SlurmClient nowhere = SlurmClient.builder().baseUrl("http://no-such-host.invalid:6820")
-                .tokenSource(TokenSources.fixed("t0k3n")).retryPolicy(RetryPolicy.none()).checkVersion(false).apiVersion("v0.0.40").build()) {
+                .tokenSource(TokenSources.fixed("t0k3n")).retryPolicy(RetryPolicy.none()).checkVersion(false).apiVersion(ApiVersion.of("v0.0.40")).build()) {
             assertThatThrownBy(nowhere::ping).isInstanceOfSatisfying(SlurmUsageException.class,
                     e -> assertThat(e.getMessage()).contains("cannot resolve the slurmrestd host no-such-host.invalid"));
         }

@@ -47,6 +47,8 @@ class RecordAnswersRealClusterIT {
     private static LocalCluster cluster;
     private static String version;
     private static String release;
+    /** Whether the version's table entry says slurmctld's requeue is served. */
+    private static boolean requeue;
     private static OkHttpClient http;
     private static FixtureRecorder recorder;
     private static Path dir;
@@ -59,7 +61,11 @@ class RecordAnswersRealClusterIT {
         OkHttpClient plain = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(60)).build();
         String pinned = System.getenv("SLURM_REST_API_VERSION");
         version = pinned != null && pinned.startsWith("v0.0.") ? pinned : null;
-        for (String v : List.of("v0.0.44", "v0.0.42", "v0.0.40")) {
+        // the versions of the table (openapi/versions.json), newest first
+        List<String> spoken = new ArrayList<>();
+        JsonNode table = JSON.readTree(Path.of(System.getProperty("project.root", "..")).resolve("openapi/versions.json").toFile());
+        table.path("versions").forEach(v -> spoken.add(0, v.path("version").asText()));
+        for (String v : spoken) {
             if (version != null && !version.equals(v)) {
                 continue;
             }
@@ -67,11 +73,17 @@ class RecordAnswersRealClusterIT {
                 if (r.code() == 200) {
                     version = v;
                     release = JSON.readTree(r.body().string()).path("meta").path("slurm").path("release").asText();
+                    String found = v;
+                    table.path("versions").forEach(e -> {
+                        if (e.path("version").asText().equals(found)) {
+                            requeue = e.path("quirks").path("requeue").asBoolean();
+                        }
+                    });
                     break;
                 }
             }
         }
-        assertThat(release).as("slurmrestd at %s serves %s", cluster.restUrl(), version == null ? "none of v0.0.40/42/44" : version)
+        assertThat(release).as("slurmrestd at %s serves %s", cluster.restUrl(), version == null ? "none of " + spoken : version)
                 .isNotNull();
         Path root = Path.of(System.getProperty("answers.record.root", "target/recorded-answers"));
         dir = root.resolve(version).resolve("mappings");
@@ -119,6 +131,11 @@ class RecordAnswersRealClusterIT {
         long running = jobId(accepted(submit(job("rec-running", "#!/bin/bash\nsleep 120\n")), "job-submit-running"));
         awaitState(running, s -> s.contains("RUNNING"));
         record("job-get-running", get(path("slurm", "job/" + running), token), 200);
+        if (requeue) { // a running job requeued goes back to PENDING; requeued again while pending: 2024
+            record("job-requeue", get(path("slurm", "job/" + running + "/requeue"), token), 200);
+            awaitState(running, s -> s.contains("PENDING"));
+            record("error-requeue-pending", get(path("slurm", "job/" + running + "/requeue"), token), 422);
+        }
         send(delete(path("slurm", "job/" + running)));
 
         // the completed job asks for a GPU, as training does

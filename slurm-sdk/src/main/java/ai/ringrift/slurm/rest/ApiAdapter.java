@@ -5,10 +5,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * One slurmrestd data parser version, below the version-neutral {@link SlurmClient}: that
- * version's generated calls, the mapping of its answers to the public types, and its fixes. Each
- * method sends exactly one request and does not retry (the client retries). Everything an
- * adapter returns has one meaning across versions.
+ * One slurmrestd data parser version, below the version-neutral {@link SlurmClient} ({@link RestApi}
+ * for each entry of the version table). Each method sends exactly one request and does not retry
+ * (the client retries). Everything an adapter returns has one meaning across versions.
  */
 interface ApiAdapter {
 
@@ -21,8 +20,8 @@ interface ApiAdapter {
      */
     int MAX_IDS_PER_REQUEST = 200;
 
-    /** The data parser version, such as {@code v0.0.40}. */
-    String version();
+    /** The data parser version. */
+    ApiVersion version();
 
     /** slurmctld's ping (one request); a 404 means the version is not served. */
     ServerInfo ping();
@@ -71,6 +70,9 @@ interface ApiAdapter {
 
     /** Cancels these jobs in one request. */
     void cancel(List<Long> jobIds);
+
+    /** Asks slurmctld to requeue the job (served from the version whose table entry says requeue). */
+    void requeue(long jobId);
 
     /** What the server said to a submission it accepted. */
     record Submitted(long jobId, List<String> warnings) {

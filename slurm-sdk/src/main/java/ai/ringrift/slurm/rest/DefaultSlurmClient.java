@@ -32,7 +32,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import retrofit2.Retrofit;
 import retrofit2.converter.jackson.JacksonConverterFactory;
-import retrofit2.converter.scalars.ScalarsConverterFactory;
 
 /**
  * The {@link SlurmClient}: HTTP, authentication, the one retry of the client, the version check and
@@ -40,11 +39,6 @@ import retrofit2.converter.scalars.ScalarsConverterFactory;
  * the {@link ApiAdapter}'s.
  */
 final class DefaultSlurmClient implements SlurmClient {
-
-    /** The versions this client speaks, oldest first; negotiation tries them newest first. */
-    static final List<String> SUPPORTED_VERSIONS = List.of(V0040Adapter.VERSION, V0042Adapter.VERSION, V0044Adapter.VERSION);
-    /** Versions this client does not speak, pinged only to name a server's release and versions in an error. */
-    private static final List<String> OTHER_VERSIONS = List.of("v0.0.45", "v0.0.43", "v0.0.41", "v0.0.39");
 
     private static final Logger log = LoggerFactory.getLogger(DefaultSlurmClient.class);
     /** How far back slurmdbd is searched for a submit key, before the submission began. */
@@ -59,13 +53,8 @@ final class DefaultSlurmClient implements SlurmClient {
 
     private final HttpUrl baseUrl;
     private final OkHttpClient http;
-    private final Retrofit retrofit;
     private final ObjectMapper json;
-    private final String pinned;
-    /** The adapter in use: set at once when a version is pinned, else on first contact. */
-    private volatile ApiAdapter api;
-    /** The ping answer negotiation got, so that the version check does not ask again. */
-    private volatile ServerInfo negotiatedPing;
+    private final VersionNegotiation versions;
     private final Retrier retrier;
     private final Clock clock;
     private final ScheduledExecutorService ownScheduler;
@@ -74,7 +63,6 @@ final class DefaultSlurmClient implements SlurmClient {
     private final ScheduledExecutorService scheduler;
     private final TokenSource tokens;
     private final SlurmMetrics metrics;
-    private final AtomicBoolean versionChecked = new AtomicBoolean();
     /** /jobs/state/ ids already warned about: each odd row is logged once, not every round. */
     private final Set<String> oddRows = ConcurrentHashMap.newKeySet();
     private final boolean checkVersion;
@@ -116,14 +104,12 @@ final class DefaultSlurmClient implements SlurmClient {
             }
         }
         this.http = http.build();
-        this.retrofit = new Retrofit.Builder()
+        RestCalls calls = new Retrofit.Builder()
                 .baseUrl(baseUrl)
                 .client(this.http)
-                .addConverterFactory(ScalarsConverterFactory.create())
                 .addConverterFactory(JacksonConverterFactory.create(json))
-                .build();
-        this.pinned = "auto".equals(b.apiVersion) ? null : b.apiVersion;
-        this.api = pinned == null ? null : adapter(pinned);
+                .build()
+                .create(RestCalls.class);
         ScheduledExecutorService scheduler = b.retryScheduler;
         if (scheduler == null) {
             scheduler = Executors.newScheduledThreadPool(1, daemon("slurm-rest-retry"));
@@ -134,17 +120,9 @@ final class DefaultSlurmClient implements SlurmClient {
         this.scheduler = scheduler;
         this.workers = Executors.newCachedThreadPool(daemon("slurm-rest-attempt"));
         this.retrier = new Retrier(b.retryPolicy, b.clock, scheduler, workers, b.metrics);
-    }
-
-    private ApiAdapter adapter(String version) {
-        Exchanges exchanges = new Exchanges(json, tokens, clock, version, patience);
-        return switch (version) {
-            case V0040Adapter.VERSION -> new V0040Adapter(retrofit, exchanges);
-            case V0042Adapter.VERSION -> new V0042Adapter(retrofit, exchanges);
-            case V0044Adapter.VERSION -> new V0044Adapter(retrofit, exchanges);
-            default -> throw new SlurmUsageException("API version '" + version + "' is not one this client speaks; use one of "
-                    + SUPPORTED_VERSIONS);
-        };
+        VersionTable table = VersionTable.get();
+        this.versions = new VersionNegotiation(baseUrl, b.apiVersion, v -> new RestApi(table.entry(v), calls,
+                new Exchanges(json, tokens, clock, v.text(), patience)), retrier, this.http, json);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -169,7 +147,7 @@ final class DefaultSlurmClient implements SlurmClient {
     }
 
     @Override
-    public String apiVersion() {
+    public ApiVersion apiVersion() {
         ensureVersion();
         return api().version();
     }
@@ -196,125 +174,20 @@ final class DefaultSlurmClient implements SlurmClient {
 
     // ------------------------------------------------------------------ version
 
-    /** The adapter in use; on first contact, the newest version the server serves (see {@link #negotiate}). */
     private ApiAdapter api() {
-        ApiAdapter a = api;
-        if (a == null) {
-            synchronized (this) {
-                if (api == null) {
-                    api = negotiate();
-                }
-                a = api;
-            }
-        }
-        return a;
-    }
-
-    /**
-     * Pings {@code /slurm/vX/ping/} of each version this client speaks, newest first, and takes the
-     * first the server answers: one small request on a server of the newest version, one more for
-     * each newer version it does not serve (a 404). None served: one error naming the server's
-     * release (asked through a version this client does not speak), what it serves, and what this
-     * client speaks.
-     */
-    private ApiAdapter negotiate() {
-        List<String> missing = new java.util.ArrayList<>();
-        for (int i = SUPPORTED_VERSIONS.size() - 1; i >= 0; i--) {
-            ApiAdapter candidate = adapter(SUPPORTED_VERSIONS.get(i));
-            try {
-                ServerInfo info = retrier.call("ping", candidate::ping);
-                negotiatedPing = info;
-                log.info("slurmrestd at {} (Slurm {}) serves {}; using it{}", baseUrl, info.slurmRelease(),
-                        candidate.version(), missing.isEmpty() ? "" : " (it does not serve " + missing + ")");
-                return candidate;
-            } catch (SlurmRejectedException e) {
-                if (e.httpStatus().orElse(0) != 404) {
-                    throw e;
-                }
-                missing.add(candidate.version());
-            }
-        }
-        throw noVersionInCommon();
-    }
-
-    /** The error for a server that serves none of this client's versions, naming what it does serve. */
-    private SlurmVersionException noVersionInCommon() {
-        String release = "";
-        List<String> served = new java.util.ArrayList<>();
-        for (String other : OTHER_VERSIONS) {
-            okhttp3.Request request = new okhttp3.Request.Builder().url(baseUrl.resolve("slurm/" + other + "/ping/")).get().build();
-            try (okhttp3.Response response = http.newCall(request).execute()) {
-                if (response.isSuccessful() && response.body() != null) {
-                    served.add(other);
-                    if (release.isEmpty()) {
-                        release = json.readTree(response.body().byteStream()).path("meta").path("slurm").path("release").asText("");
-                    }
-                }
-            } catch (java.io.IOException | RuntimeException e) {
-                log.debug("asking {} for its release through {} failed: {}", baseUrl, other, e.toString());
-            }
-        }
-        String message = "slurmrestd at " + baseUrl + (release.isEmpty() ? "" : " (Slurm " + release + ")")
-                + " serves none of the API versions this client speaks (" + String.join(", ", SUPPORTED_VERSIONS) + ")"
-                + (served.isEmpty() ? "" : "; it serves " + served) + ". Slurm 23.11 to 24.11 serve v0.0.40, 24.11 to 26.05 "
-                + "v0.0.42, 25.11 and 26.05 v0.0.44: run slurmrestd of one of those releases with "
-                + "-s openapi/slurmctld,openapi/slurmdbd, or use a client that speaks " + (served.isEmpty() ? "its versions" : served);
-        return new SlurmVersionException(message, release, served, SUPPORTED_VERSIONS);
+        return versions.api();
     }
 
     @Override
     public ServerInfo checkVersion() {
-        ApiAdapter a = api();
-        ServerInfo info = negotiatedPing;
-        try {
-            if (info == null) {
-                info = retrier.call("ping", a::ping);
-            }
-        } catch (SlurmRejectedException e) {
-            if (e.httpStatus().orElse(0) == 404) {
-                throw versionMissing("/slurm/" + a.version(), "slurmctld", "");
-            }
-            throw e;
-        }
-        try {
-            retrier.call("list TRES", () -> {
-                a.pingDatabase();
-                return null;
-            });
-        } catch (SlurmRejectedException e) {
-            if (e.httpStatus().orElse(0) == 404) {
-                throw versionMissing("/slurmdb/" + a.version(), "slurmdbd", info.slurmRelease());
-            }
-            throw e;
-        }
-        versionChecked.set(true);
-        negotiatedPing = null;
-        log.info("slurmrestd at {} serves {} (Slurm {}, cluster {})", baseUrl, a.version(), info.slurmRelease(),
-                info.cluster());
-        return info;
-    }
-
-    /** A pinned version (or slurmdbd's half of the negotiated one) the server does not serve. */
-    private SlurmVersionException versionMissing(String prefix, String plugin, String release) {
-        if (pinned != null && plugin.equals("slurmctld")) {
-            SlurmVersionException all = noVersionInCommon();
-            String message = "slurmrestd at " + baseUrl + (all.slurmRelease().isEmpty() ? "" : " (Slurm " + all.slurmRelease() + ")")
-                    + " does not serve " + prefix + ", the API version pinned (slurm.rest.api_version / apiVersion): pin "
-                    + "one it serves" + (all.servedVersions().isEmpty() ? "" : " (of " + all.servedVersions() + ")")
-                    + " or use auto, which picks the newest of " + SUPPORTED_VERSIONS + " the server serves";
-            return new SlurmVersionException(message, all.slurmRelease(), all.servedVersions(), List.of(pinned));
-        }
-        String message = "slurmrestd at " + baseUrl + (release.isEmpty() ? "" : " (Slurm " + release + ")")
-                + " does not serve " + prefix + ": start slurmrestd with -s openapi/slurmctld,openapi/slurmdbd ("
-                + plugin + " answers " + prefix + ") and check that slurmdbd is configured (AccountingStorageType)";
-        return new SlurmVersionException(message, release, List.of(), SUPPORTED_VERSIONS);
+        return versions.check();
     }
 
     private void ensureVersion() {
-        if (checkVersion && !versionChecked.get()) {
-            synchronized (versionChecked) {
-                if (!versionChecked.get()) {
-                    checkVersion();
+        if (checkVersion && !versions.isChecked()) {
+            synchronized (versions) {
+                if (!versions.isChecked()) {
+                    versions.check();
                 }
             }
         }
@@ -618,6 +491,16 @@ final class DefaultSlurmClient implements SlurmClient {
     }
 
     @Override
+    public void requeue(long jobId) {
+        ensureVersion();
+        ApiAdapter a = api();
+        retrier.call("requeue job " + jobId, () -> {
+            a.requeue(jobId);
+            return null;
+        });
+    }
+
+    @Override
     public void close() {
         if (ownScheduler != null) {
             ownScheduler.shutdownNow();
@@ -629,7 +512,7 @@ final class DefaultSlurmClient implements SlurmClient {
 
     @Override
     public String toString() {
-        ApiAdapter a = api;
+        ApiAdapter a = versions.chosen();
         return "SlurmClient[" + baseUrl + ", " + (a == null ? "API version not chosen yet" : a.version()) + "]";
     }
 }

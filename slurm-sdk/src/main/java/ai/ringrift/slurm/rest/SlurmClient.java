@@ -34,10 +34,10 @@ public interface SlurmClient extends AutoCloseable {
     URI baseUrl();
 
     /**
-     * The data parser version in use, such as {@code v0.0.40}; confirms on first use that the
-     * server serves it (one ping and one slurmdbd read, once per client).
+     * The data parser version in use; confirms on first use that the server serves it (one ping
+     * and one slurmdbd read, once per client).
      */
-    String apiVersion();
+    ApiVersion apiVersion();
 
     /** When the token now in use expires, if that can be read from it. */
     Optional<Instant> tokenExpiry();
@@ -131,6 +131,16 @@ public interface SlurmClient extends AutoCloseable {
     /** Cancels these jobs in one request. */
     void cancel(Collection<Long> jobIds);
 
+    /**
+     * Asks slurmctld to requeue a job (for an array id: its tasks): it keeps its id and goes back to
+     * PENDING, so a watcher of the id follows it on, where resubmitting would make a new job. Served
+     * through REST from data parser v0.0.45 (Slurm 26.05); with an older version the call fails with
+     * a {@link SlurmUsageException} that says which version and release serve it. A job that is
+     * already pending is left as it is (Slurm's 2024, "Job is pending execution"), so a retry after a
+     * lost answer is harmless; an unknown job is refused with 2017.
+     */
+    void requeue(long jobId);
+
     /** A waiter for jobs of this client to reach a final state: one request per round for all of them. */
     default JobWaiter waiter() {
         return JobWaiter.builder(this).build();
@@ -155,7 +165,7 @@ public interface SlurmClient extends AutoCloseable {
         ScheduledExecutorService retryScheduler;
         boolean checkVersion = true;
         SlurmMetrics metrics = SlurmMetrics.NONE;
-        String apiVersion = "auto";
+        ApiVersion apiVersion;
         int maxInFlight = 16;
         Duration submitSettle = Duration.ofSeconds(30);
         Duration submitTimeout = Duration.ofMinutes(5);
@@ -238,22 +248,17 @@ public interface SlurmClient extends AutoCloseable {
         public Builder metrics(SlurmMetrics metrics) { this.metrics = Objects.requireNonNull(metrics, "metrics == null"); return this; }
 
         /**
-         * The data parser version to speak: {@code auto} (default: the newest this client speaks that
-         * the server serves) or one of {@link #supportedApiVersions()} to pin it.
+         * The data parser version to speak: one of {@link ApiVersion#supported()} to pin it, or null
+         * (the default) to negotiate: the newest this client speaks that the server serves, chosen
+         * on first contact.
          */
-        public Builder apiVersion(String version) {
-            String v = version == null ? "auto" : version.trim();
-            if (!v.equals("auto") && !supportedApiVersions().contains(v)) {
-                throw new SlurmUsageException("API version '" + version + "' is not one this client speaks; use auto or one of "
-                        + supportedApiVersions());
+        public Builder apiVersion(ApiVersion version) {
+            if (version != null && !version.isSupported()) {
+                throw new SlurmUsageException("API version '" + version + "' is not one this client speaks; leave it unset "
+                        + "to negotiate, or pin one of " + ApiVersion.supported());
             }
-            this.apiVersion = v;
+            this.apiVersion = version;
             return this;
-        }
-
-        /** The data parser versions this client speaks, oldest first. */
-        public static List<String> supportedApiVersions() {
-            return DefaultSlurmClient.SUPPORTED_VERSIONS;
         }
 
         public SlurmClient build() {

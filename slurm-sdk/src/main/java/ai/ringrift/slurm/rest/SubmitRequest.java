@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * A {@link JobSubmission} as the body of {@code POST /slurm/VERSION/job/submit}: the same JSON for
- * v0.0.40, v0.0.42 and v0.0.44 (every field the SDK sends has one name and one shape in the three;
+ * every version the SDK speaks (every field the SDK sends has one name and one shape in all of them,
+ * checked against each version's job_submit_req by MappingTest;
  * numbers that may be unset or infinite go as {@code {"set":true,"infinite":false,"number":N}}).
  */
 final class SubmitRequest {

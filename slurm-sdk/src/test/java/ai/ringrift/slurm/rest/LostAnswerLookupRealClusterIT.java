@@ -64,7 +64,7 @@ class LostAnswerLookupRealClusterIT {
                 while (client.jobStates().size() > 3_000 && java.time.Instant.now().isBefore(deadline)) {
                     Thread.sleep(2_000);
                 }
-                Cost idle = lostAnswer(cluster, client.apiVersion());
+                Cost idle = lostAnswer(cluster, client.apiVersion().text());
 
                 ExecutorService pool = Executors.newFixedThreadPool(16);
                 List<Future<?>> submits = new ArrayList<>();
@@ -78,8 +78,8 @@ class LostAnswerLookupRealClusterIT {
                 pool.shutdown();
                 System.out.printf("LOOKUP: %d held jobs queued in %.1f s%n", QUEUED, (System.nanoTime() - t0) / 1e9);
 
-                Cost busy = lostAnswer(cluster, client.apiVersion());
-                Cost everyJob = readEveryJob(cluster, client.apiVersion());
+                Cost busy = lostAnswer(cluster, client.apiVersion().text());
+                Cost everyJob = readEveryJob(cluster, client.apiVersion().text());
                 System.out.printf("LOOKUP after a lost submit answer (%s): idle %d requests, %d bytes, %.1f ms; "
                         + "with %d jobs queued %d requests, %d bytes, %.1f ms; reading every job instead (as before): "
                         + "%d bytes, %.1f ms%n", client.apiVersion(), idle.requests(), idle.bytes(), idle.took().toNanos() / 1e6,
@@ -137,7 +137,7 @@ class LostAnswerLookupRealClusterIT {
     private static SlurmClient client(LocalCluster cluster, String url, SlurmMetrics metrics) {
         return SlurmClient.builder().baseUrl(url)
                 .tokenSource(TokenSources.jwtKey(cluster.jwtKeyFile(), cluster.user(), Duration.ofMinutes(30), Clock.systemUTC()))
-                .apiVersion(System.getenv().getOrDefault("SLURM_REST_API_VERSION", "auto"))
+                .apiVersion(ApiVersion.fromSetting(System.getenv("SLURM_REST_API_VERSION")))
                 .metrics(metrics).readTimeout(Duration.ofSeconds(60)).build();
     }
 

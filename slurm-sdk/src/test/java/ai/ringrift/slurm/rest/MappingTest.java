@@ -40,11 +40,9 @@ class MappingTest {
      * knows (unknown ones fail here), and nothing lost or changed on the way through the model.
      */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(classes = {
-            ai.ringrift.slurm.client.v0040.model.V0040JobSubmitReq.class,
-            ai.ringrift.slurm.client.v0042.model.V0042JobSubmitReq.class,
-            ai.ringrift.slurm.client.v0044.model.V0044JobSubmitReq.class})
-    void theSubmitBodyIsTheJobSubmitRequestOfEveryVersion(Class<?> generated) throws Exception {
+    @org.junit.jupiter.params.provider.MethodSource("ai.ringrift.slurm.rest.WireModelContractTest#versions")
+    void theSubmitBodyIsTheJobSubmitRequestOfEveryVersion(ApiVersion version) throws Exception {
+        Class<?> generated = Class.forName("ai.ringrift.slurm.client.model." + WireModelContractTest.prefix(version) + "JobSubmitReq");
         JobSubmission s = JobSubmission.builder().name("rr-selfplay").script("#!/bin/bash\ntrue\n")
                 .partition("h100").account("ringrift").qos("high").gpusPerNode(2).cpusPerTask(16)
                 .memoryPerNodeMb(64 * 1024).timeLimit(Duration.ofMinutes(90)).workingDirectory("/shared/r")
@@ -68,12 +66,12 @@ class MappingTest {
 
     @Test
     void gresStringsGiveGpuCounts() {
-        assertThat(Mappings.gpus("gpu:4")).isEqualTo(4);
-        assertThat(Mappings.gpus("gpu:h100:8(S:0-1)")).isEqualTo(8);
-        assertThat(Mappings.gpus("gpu:h100:2(IDX:0-1),shard:0")).isEqualTo(2);
-        assertThat(Mappings.gpus("gpu:a:1,gpu:b:2")).isEqualTo(3);
-        assertThat(Mappings.gpus("")).isZero();
-        assertThat(Mappings.gpus("(null)")).isZero();
+        assertThat(WireMapping.gpus("gpu:4")).isEqualTo(4);
+        assertThat(WireMapping.gpus("gpu:h100:8(S:0-1)")).isEqualTo(8);
+        assertThat(WireMapping.gpus("gpu:h100:2(IDX:0-1),shard:0")).isEqualTo(2);
+        assertThat(WireMapping.gpus("gpu:a:1,gpu:b:2")).isEqualTo(3);
+        assertThat(WireMapping.gpus("")).isZero();
+        assertThat(WireMapping.gpus("(null)")).isZero();
     }
 
     @Test

@@ -57,7 +57,7 @@ class WatchingManyJobsRealClusterIT {
         List<Long> ids = Collections.synchronizedList(new ArrayList<>());
         try (SlurmClient client = SlurmClient.builder().baseUrl(cluster.restUrl().toString())
                 .tokenSource(TokenSources.jwtKey(cluster.jwtKeyFile(), cluster.user(), Duration.ofMinutes(30), Clock.systemUTC()))
-                .apiVersion(System.getenv().getOrDefault("SLURM_REST_API_VERSION", "auto"))
+                .apiVersion(ApiVersion.fromSetting(System.getenv("SLURM_REST_API_VERSION")))
                 .metrics(wire).readTimeout(Duration.ofSeconds(60)).build();
                 JobWatcher watcher = JobWatcher.builder(client).minInterval(Duration.ofMillis(500)).maxInterval(Duration.ofSeconds(2))
                         .build()) {

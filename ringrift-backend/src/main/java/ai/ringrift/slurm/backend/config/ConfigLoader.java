@@ -1,5 +1,8 @@
 package ai.ringrift.slurm.backend.config;
 
+import ai.ringrift.slurm.rest.ApiVersion;
+import ai.ringrift.slurm.rest.SlurmUsageException;
+
 import ai.ringrift.slurm.backend.WorkType;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -237,10 +240,13 @@ public final class ConfigLoader {
         }
         Duration lifespan = duration(rest, "token_lifespan", "30m", "slurm.rest");
         String ca = override("SLURM_CA_FILE", text(rest, "ca_file", null, "slurm.rest"));
-        String apiVersion = override("SLURM_REST_API_VERSION", text(rest, "api_version", "auto", "slurm.rest")).trim();
-        List<String> versions = ai.ringrift.slurm.rest.SlurmClient.Builder.supportedApiVersions();
-        if (!apiVersion.equals("auto") && !versions.contains(apiVersion)) {
-            throw fail("slurm.rest.api_version", "'" + apiVersion + "' is not auto or one of " + versions);
+        String apiSetting = override("SLURM_REST_API_VERSION", text(rest, "api_version", "auto", "slurm.rest")).trim();
+        ApiVersion apiVersion;
+        try {
+            apiVersion = ApiVersion.fromSetting(apiSetting);
+        } catch (SlurmUsageException e) {
+            throw fail("slurm.rest.api_version", "'" + apiSetting + "' is not auto or one of the versions this client speaks ("
+                    + ApiVersion.supported().stream().map(ApiVersion::text).collect(java.util.stream.Collectors.joining(", ")) + ")");
         }
         int maxInFlight = count(rest, "slurm.rest", "max_in_flight", 16);
         if (maxInFlight == 0) {

@@ -1,7 +1,7 @@
 package ai.ringrift.slurm.client.testing;
 
-import ai.ringrift.slurm.client.v0040.api.SlurmApi;
-import ai.ringrift.slurm.client.v0040.api.SlurmdbApi;
+import ai.ringrift.slurm.client.api.SlurmApi;
+import ai.ringrift.slurm.client.api.SlurmdbApi;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.ringrift.slurm.client.testing.GeneratedClients;
 import ai.ringrift.slurm.client.testing.LocalCluster;
-import ai.ringrift.slurm.client.v0040.model.V0040JobDescMsg;
-import ai.ringrift.slurm.client.v0040.model.V0040JobSubmitReq;
+import ai.ringrift.slurm.client.model.V0040JobDescMsg;
+import ai.ringrift.slurm.client.model.V0040JobSubmitReq;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;

@@ -12,58 +12,101 @@ import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.LongPredicate;
 import java.util.function.Predicate;
-import retrofit2.Retrofit;
 
 /**
- * What the adapters of every data parser version do the same way: the requests that are the same
- * JSON in all of them ({@link SharedCalls}), and the rules built on the reads each version's
- * adapter makes with its generated models (which job a lookup finds, which errors mean "no such
- * job"). A version's adapter holds only what differs: its generated calls and their mapping.
+ * The {@link ApiAdapter} of every data parser version: one request per method, sent with
+ * {@link RestCalls} and read with {@link WireMapping}; what a version does differently is its
+ * entry in the version table. Also the rules built on those reads (which job a lookup finds,
+ * which errors mean "no such job").
  */
-abstract class VersionAdapter implements ApiAdapter {
+final class RestApi implements ApiAdapter {
 
     /** ESLURM_INVALID_JOB_ID: slurmctld does not (or no longer) hold the job. */
     static final int INVALID_JOB_ID = 2017;
     /** ESLURM_ALREADY_DONE: the job has already ended. */
     static final int ALREADY_DONE = 2021;
+    /** ESLURM_JOB_PENDING: "Job is pending execution" (26.05's answer to a requeue of a pending job, HTTP 422). */
+    static final int JOB_PENDING = 2024;
 
+    private final VersionTable.Entry entry;
     private final String version;
-    final Exchanges exchanges;
-    private final SharedCalls shared;
+    private final Exchanges exchanges;
+    private final RestCalls calls;
+    private final WireMapping mapping;
 
-    VersionAdapter(String version, Retrofit retrofit, Exchanges exchanges) {
-        this.version = version;
+    RestApi(VersionTable.Entry entry, RestCalls calls, Exchanges exchanges) {
+        this.entry = entry;
+        this.version = entry.version().text();
         this.exchanges = exchanges;
-        this.shared = retrofit.create(SharedCalls.class);
+        this.calls = calls;
+        this.mapping = new WireMapping(entry.quirks());
     }
 
     @Override
-    public final String version() {
-        return version;
+    public ApiVersion version() {
+        return entry.version();
     }
 
-    /** slurmctld's records of a job, as this version's generated client reads them. */
-    abstract List<JobInfo> controllerJobs(long jobId);
+    @Override
+    public ServerInfo ping() {
+        return mapping.server(exchanges.execute(calls.ping(version), true, WireMapping::envelope));
+    }
+
+    /** slurmctld's records of a job. */
+    private List<JobInfo> controllerJobs(long jobId) {
+        var answer = exchanges.execute(calls.job(version, String.valueOf(jobId)), true, WireMapping::envelope);
+        return WireMapping.each(answer.jobs(), mapping::controllerJob);
+    }
 
     /** Every job slurmctld holds. */
-    abstract List<JobInfo> liveJobs();
+    private List<JobInfo> liveJobs() {
+        var answer = exchanges.execute(calls.jobs(version), true, WireMapping::envelope);
+        return WireMapping.each(answer.jobs(), mapping::controllerJob);
+    }
 
     /** slurmdbd's records of one job (an array's id brings every task). */
-    abstract List<JobInfo> accountingRecords(String jobId);
+    private List<JobInfo> accountingRecords(String jobId) {
+        var answer = exchanges.execute(calls.accountingJob(version, jobId), true, WireMapping::envelope);
+        return WireMapping.each(answer.jobs(), mapping::accountingJob);
+    }
 
     /** slurmdbd's records of several jobs (repeated step parameters: "step=6&step=7"), in one request. */
-    abstract List<JobInfo> accountingRecords(List<String> jobIds);
+    private List<JobInfo> accountingRecords(List<String> jobIds) {
+        var answer = exchanges.execute(calls.accountingJobsById(version, jobIds, "true"), true, WireMapping::envelope);
+        return WireMapping.each(answer.jobs(), mapping::accountingJob);
+    }
 
     /** slurmdbd's job records that match {@code query} (filters by their API names: job_name, start_time, ...). */
-    abstract List<JobInfo> accountingRecords(Map<String, String> query);
-
-    @Override
-    public final void pingDatabase() {
-        exchanges.execute(shared.tres(version), true, SharedCalls.Notes::envelope);
+    private List<JobInfo> accountingRecords(Map<String, String> query) {
+        var answer = exchanges.execute(calls.accountingJobs(version, query), true, WireMapping::envelope);
+        return WireMapping.each(answer.jobs(), mapping::accountingJob);
     }
 
     @Override
-    public final List<JobInfo> jobs(long jobId) {
+    public List<Association> associations(String user) {
+        var answer = exchanges.execute(calls.associations(version, Map.of("user", user)), true, WireMapping::envelope);
+        return WireMapping.each(answer.associations(), WireMapping::association);
+    }
+
+    @Override
+    public List<PartitionInfo> partitions() {
+        var answer = exchanges.execute(calls.partitions(version), true, WireMapping::envelope);
+        return WireMapping.each(answer.partitions(), WireMapping::partition);
+    }
+
+    @Override
+    public List<NodeInfo> nodes() {
+        var answer = exchanges.execute(calls.nodes(version), true, WireMapping::envelope);
+        return WireMapping.each(answer.nodes(), WireMapping::node);
+    }
+
+    @Override
+    public void pingDatabase() {
+        exchanges.execute(calls.tres(version), true, WireMapping::envelope);
+    }
+
+    @Override
+    public List<JobInfo> jobs(long jobId) {
         try {
             return controllerJobs(jobId);
         } catch (SlurmRejectedException e) {
@@ -75,13 +118,13 @@ abstract class VersionAdapter implements ApiAdapter {
     }
 
     @Override
-    public final List<JobInfo> accountingJobs(List<Long> jobIds) {
+    public List<JobInfo> accountingJobs(List<Long> jobIds) {
         return jobIds.size() == 1 ? accountingRecords(String.valueOf(jobIds.get(0)))
                 : accountingRecords(jobIds.stream().map(String::valueOf).toList());
     }
 
     @Override
-    public final List<JobInfo> accountingJobsNamed(String name, Duration window) {
+    public List<JobInfo> accountingJobsNamed(String name, Duration window) {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("job_name", name);
         query.put("start_time", ApiAdapter.since(window));
@@ -89,10 +132,10 @@ abstract class VersionAdapter implements ApiAdapter {
     }
 
     @Override
-    public final List<JobStateEntry> jobStates(List<Long> jobIds, Consumer<String> odd) {
+    public List<JobStateEntry> jobStates(List<Long> jobIds, Consumer<String> odd) {
         List<String> ids = jobIds.isEmpty() ? null : jobIds.stream().map(String::valueOf).toList();
         try {
-            var answer = exchanges.execute(shared.jobsState(version, ids), true, SharedCalls.JobsStateAnswer::envelope);
+            var answer = exchanges.execute(calls.jobsState(version, ids), true, WireMapping::envelope);
             if (answer.jobs() == null) {
                 return List.of();
             }
@@ -115,14 +158,14 @@ abstract class VersionAdapter implements ApiAdapter {
     }
 
     @Override
-    public final Submitted submit(JobSubmission submission, String comment) {
-        var answer = exchanges.execute(shared.submit(version, SubmitRequest.of(submission, comment)), false,
-                SharedCalls.SubmitAnswer::envelope);
+    public Submitted submit(JobSubmission submission, String comment) {
+        var answer = exchanges.execute(calls.submit(version, SubmitRequest.of(submission, comment)), false,
+                WireMapping::envelope);
         if (answer.jobId() == null || answer.jobId() <= 0) {
             throw new SlurmResponseException("slurmrestd accepted submit job '" + submission.name() + "' but sent no job id",
                     200, null);
         }
-        return new Submitted(answer.jobId(), answer.envelope().warnings());
+        return new Submitted(answer.jobId(), WireMapping.envelope(answer).warnings());
     }
 
     /**
@@ -144,7 +187,7 @@ abstract class VersionAdapter implements ApiAdapter {
      * its turn.
      */
     @Override
-    public final Optional<Long> liveJobWithComment(String comment, long newerThan, Instant since, LongPredicate skip,
+    public Optional<Long> liveJobWithComment(String comment, long newerThan, Instant since, LongPredicate skip,
             LongConsumer notIt) {
         List<Long> ids = jobStates(List.of(), odd -> { }).stream().map(JobStateEntry::jobId).filter(id -> id > newerThan)
                 .filter(id -> !skip.test(id)).distinct().sorted(Comparator.reverseOrder()).toList();
@@ -169,7 +212,7 @@ abstract class VersionAdapter implements ApiAdapter {
     }
 
     @Override
-    public final List<Long> accountingJobsWithComment(String comment, String name, Duration window) {
+    public List<Long> accountingJobsWithComment(String comment, String name, Duration window) {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("start_time", ApiAdapter.since(window));
         if (name != null) {
@@ -183,9 +226,9 @@ abstract class VersionAdapter implements ApiAdapter {
     }
 
     @Override
-    public final void cancel(long jobId) {
+    public void cancel(long jobId) {
         try {
-            exchanges.execute(shared.cancel(version, String.valueOf(jobId)), true, SharedCalls.Notes::envelope);
+            exchanges.execute(calls.cancel(version, String.valueOf(jobId)), true, WireMapping::envelope);
         } catch (SlurmRejectedException e) {
             if (!(e.hasErrorNumber(INVALID_JOB_ID) || e.hasErrorNumber(ALREADY_DONE))) {
                 throw e;
@@ -194,8 +237,29 @@ abstract class VersionAdapter implements ApiAdapter {
     }
 
     @Override
-    public final void cancel(List<Long> jobIds) {
-        exchanges.execute(shared.cancel(version, new SharedCalls.KillJobs(jobIds.stream().map(String::valueOf).toList())),
-                true, SharedCalls.Notes::envelope);
+    public void cancel(List<Long> jobIds) {
+        exchanges.execute(calls.cancel(version, new Wire.KillJobs(jobIds.stream().map(String::valueOf).toList())),
+                true, WireMapping::envelope);
+    }
+
+    @Override
+    public void requeue(long jobId) {
+        if (!entry.quirks().requeue()) {
+            VersionTable table = VersionTable.get();
+            String from = table.oldestWith(VersionTable.Quirks::requeue)
+                    .map(v -> "API version " + v + " on (" + table.releasesServing(v) + ")").orElse("no API version this client speaks");
+            throw new SlurmUsageException("slurmctld's requeue is served through REST from " + from + "; this client speaks "
+                    + version + " with this server. On a release that serves it, negotiate (auto) or pin that version; "
+                    + "otherwise an administrator can run: scontrol requeue " + jobId);
+        }
+        try {
+            exchanges.execute(calls.requeue(version, String.valueOf(jobId)), true, WireMapping::envelope);
+        } catch (SlurmRejectedException e) {
+            // already PENDING (never started, or requeued by an attempt whose answer was lost): the
+            // job will run again, which is what was asked; so a retry of a requeue is harmless
+            if (!e.hasErrorNumber(JOB_PENDING)) {
+                throw e;
+            }
+        }
     }
 }

@@ -1,0 +1,166 @@
+package ai.ringrift.slurm.rest;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * From slurmrestd's JSON ({@link Wire}) to the SDK's own types, for every data parser version: the
+ * only place that reads answers. What a version does differently comes from its entry in the
+ * version table ({@link VersionTable.Quirks}), not from code of its own.
+ */
+final class WireMapping {
+
+    private static final Pattern GPU_COUNT = Pattern.compile("(?:^|,)gpu(?::[^:(,]+)?:(\\d+)");
+
+    private final VersionTable.Quirks quirks;
+
+    WireMapping(VersionTable.Quirks quirks) {
+        this.quirks = quirks;
+    }
+
+    /** The errors and warnings of an answer. */
+    static Exchanges.Envelope envelope(Wire.Answer answer) {
+        return new Exchanges.Envelope(
+                each(answer.errors(), e -> new SlurmError(e.errorNumber() == null ? -1 : e.errorNumber(), e.error(),
+                        e.description(), e.source())),
+                each(answer.warnings(), w -> String.valueOf(w.description())));
+    }
+
+    ServerInfo server(Wire.PingAnswer a) {
+        Wire.SlurmMeta slurm = a.meta() == null ? null : a.meta().slurm();
+        Wire.Plugin plugin = a.meta() == null ? null : a.meta().plugin();
+        boolean up = a.pings() != null && a.pings().stream().anyMatch(p -> quirks.pingHasPinged()
+                ? "UP".equals(p.pinged()) || Boolean.TRUE.equals(p.responding())
+                : Boolean.TRUE.equals(p.responding()));
+        return new ServerInfo(slurm == null ? "" : orEmpty(slurm.release()), slurm == null ? "" : orEmpty(slurm.cluster()),
+                plugin == null ? "" : orEmpty(plugin.dataParser()), up);
+    }
+
+    JobInfo controllerJob(Wire.Job j) {
+        List<String> states = orNone(j.jobState());
+        long jobId = orZero(j.jobId());
+        long arrayJobId = number(j.arrayJobId(), 0);
+        int taskId = (int) number(j.arrayTaskId(), -1);
+        JobInfo raw = new JobInfo(jobId, arrayJobId, arrayJobId > 0 ? taskId : -1, j.name(), JobState.fromNames(states),
+                states, j.stateReason(), exitCode(j.exitCode()), signal(j.exitCode()), j.comment(), j.partition(),
+                j.account(), j.userName(), time(j.submitTime()), time(j.startTime()), time(j.endTime()), "", "",
+                JobInfo.Source.CONTROLLER, j.arrayTaskString());
+        return withPaths(raw, controllerPath(j.stdoutExpanded(), j.standardOutput(), raw),
+                controllerPath(j.stderrExpanded(), j.standardError(), raw));
+    }
+
+    /**
+     * Through v0.0.42 {@code standard_output} is the resolved path; from v0.0.43 it is the pattern
+     * as submitted and the path is in {@code stdout_expanded} (expanded here from the pattern when a
+     * server leaves that out).
+     */
+    private String controllerPath(String expanded, String given, JobInfo job) {
+        if (!quirks.controllerPathsArePatterns()) {
+            return orEmpty(given);
+        }
+        if (expanded != null && !expanded.isBlank()) {
+            return expanded;
+        }
+        return given == null || given.isBlank() ? "" : JobFiles.expand(given, job);
+    }
+
+    JobInfo accountingJob(Wire.AccountingJob j) {
+        List<String> states = j.state() == null ? List.of() : orNone(j.state().current());
+        Wire.AccountingArray array = j.array();
+        long arrayJobId = array == null || array.jobId() == null ? 0 : array.jobId();
+        int taskId = array == null ? -1 : (int) number(array.taskId(), -1);
+        Wire.AccountingTime time = j.time();
+        boolean paths = quirks.accountingHasExpandedPaths();
+        return new JobInfo(orZero(j.jobId()), arrayJobId, arrayJobId > 0 ? taskId : -1, j.name(),
+                JobState.fromNames(states), states, j.state() == null ? "" : j.state().reason(), exitCode(j.exitCode()),
+                signal(j.exitCode()), j.comment() == null ? "" : j.comment().job(), j.partition(), j.account(), j.user(),
+                time == null ? null : epoch(time.submission()), time == null ? null : epoch(time.start()),
+                time == null ? null : epoch(time.end()), paths ? orEmpty(j.stdoutExpanded()) : "",
+                paths ? orEmpty(j.stderrExpanded()) : "", JobInfo.Source.ACCOUNTING, array == null ? "" : array.task());
+    }
+
+    static PartitionInfo partition(Wire.Partition p) {
+        List<String> states = p.partition() == null ? List.of() : orNone(p.partition().state());
+        return new PartitionInfo(p.name(), states.contains("UP"), states, p.nodes() == null ? "" : orEmpty(p.nodes().configured()),
+                p.cpus() == null ? 0 : orZero(p.cpus().total()), p.nodes() == null ? 0 : orZero(p.nodes().total()));
+    }
+
+    static NodeInfo node(Wire.Node n) {
+        return new NodeInfo(n.name(), orNone(n.state()), orNone(n.partitions()), orZero(n.cpus()), orZero(n.allocCpus()),
+                orZero(n.realMemory()), orZero(n.allocMemory()), gpus(n.gres()), gpus(n.gresUsed()), orEmpty(n.architecture()));
+    }
+
+    static Association association(Wire.WireAssociation a) {
+        return new Association(a.user(), a.account(), a.cluster(), a.partition(), orNone(a.qos()),
+                a.defaults() == null ? null : a.defaults().qos());
+    }
+
+    // ------------------------------------------------------------------ values with one meaning in every version
+
+    /** {@code f} applied to each of {@code items}; none when the answer left the list out. */
+    static <T, R> List<R> each(List<T> items, Function<T, R> f) {
+        return items == null ? List.of() : items.stream().map(f).toList();
+    }
+
+    /** GPUs in a gres string such as "gpu:4", "gpu:h100:8(S:0-1)" or "gpu:h100:2(IDX:0-1),shard:0". */
+    static int gpus(String gres) {
+        if (gres == null || gres.isBlank() || "(null)".equals(gres)) {
+            return 0;
+        }
+        int total = 0;
+        Matcher m = GPU_COUNT.matcher(gres);
+        while (m.find()) {
+            total += Integer.parseInt(m.group(1));
+        }
+        return total;
+    }
+
+    private static JobInfo withPaths(JobInfo j, String out, String err) {
+        return new JobInfo(j.jobId(), j.arrayJobId(), j.arrayTaskId(), j.name(), j.state(), j.stateNames(), j.stateReason(),
+                j.exitCode(), j.signal(), j.comment(), j.partition(), j.account(), j.user(), j.submitTime(), j.startTime(),
+                j.endTime(), out, err, j.source(), j.arrayTasks());
+    }
+
+    private static int exitCode(Wire.ExitCode code) {
+        return code == null ? -1 : (int) number(code.returnCode(), -1);
+    }
+
+    private static int signal(Wire.ExitCode code) {
+        return code == null || code.signal() == null ? -1 : (int) number(code.signal().id(), -1);
+    }
+
+    private static long number(Wire.NoVal n, long unset) {
+        return n == null ? unset : n.or(unset);
+    }
+
+    /** A time in epoch seconds that may be unset; 0 means none too. */
+    private static Instant time(Wire.NoVal t) {
+        long s = number(t, 0);
+        return s == 0 ? null : Instant.ofEpochSecond(s);
+    }
+
+    /** A time in plain epoch seconds (slurmdbd's records); 0 means none. */
+    private static Instant epoch(Long seconds) {
+        return seconds == null || seconds == 0 ? null : Instant.ofEpochSecond(seconds);
+    }
+
+    private static List<String> orNone(List<String> values) {
+        return values == null ? List.of() : new ArrayList<>(values);
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static int orZero(Integer n) {
+        return n == null ? 0 : n;
+    }
+
+    private static long orZero(Long n) {
+        return n == null ? 0 : n;
+    }
+}
