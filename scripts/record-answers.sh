@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Records again every answer the test kit serves (ringrift-slurm-testing's
+# Records again every answer the test kit serves (ringrift-slurm-recordings'
 # src/main/resources/slurmrestd/VERSION/mappings) from the real local clusters:
 #   v0.0.40 from Slurm 24.11: the generated client's own tests (GeneratedClientRealClusterIT,
 #           DaemonDownRecordingIT: they also stop slurmctld and slurmdbd for the answers of a daemon
@@ -13,16 +13,16 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib/versions.sh
-root=$PWD/ringrift-slurm-testing/src/main/resources/slurmrestd
+root=$PWD/ringrift-slurm-recordings/src/main/resources/slurmrestd
 scripts/local-slurm.sh up
 RINGRIFT_SLURM_RELEASE=26.05 scripts/local-slurm.sh up
-mvn -B -q -ntp install -DskipTests -Dmaven.source.skip -Dmaven.javadoc.skip -pl slurm-client
+mvn -B -q -ntp install -DskipTests -Dmaven.source.skip -Dmaven.javadoc.skip -pl slurm-client,ringrift-slurm-recordings -am >/dev/null
 
-record() { # RELEASE VERSION TESTS [maven args]
-  local release=$1 version=$2 tests=$3 log
-  shift 3
+record() { # MODULE RELEASE VERSION TESTS [maven args]
+  local module=$1 release=$2 version=$3 tests=$4 log
+  shift 4
   log=$(mktemp -t "record-answers-$release-$version.XXXX.log")
-  if RINGRIFT_SLURM_RELEASE=$release SLURM_REST_API_VERSION=$version mvn -B -ntp verify -pl slurm-client \
+  if RINGRIFT_SLURM_RELEASE=$release SLURM_REST_API_VERSION=$version mvn -B -ntp verify -pl "$module" \
       -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="$tests" "$@" >"$log" 2>&1; then
     echo "[record] Slurm $release, $version: $tests recorded"
   else
@@ -31,8 +31,8 @@ record() { # RELEASE VERSION TESTS [maven args]
     exit 1
   fi
 }
-record 24.11 v0.0.40 GeneratedClientRealClusterIT,DaemonDownRecordingIT -Dfixtures.record.dir="$root/v0.0.40/mappings"
+record slurm-client 24.11 v0.0.40 GeneratedClientRealClusterIT,DaemonDownRecordingIT -Dfixtures.record.dir="$root/v0.0.40/mappings"
 for version in $(versions_spoken); do
-  record "$(versions_recorded_on "$version")" "$version" RecordAnswersRealClusterIT -Danswers.record.root="$root"
+  record ringrift-slurm-recordings "$(versions_recorded_on "$version")" "$version" RecordAnswersRealClusterIT -Danswers.record.root="$root"
 done
 git status --short -- "$root" | head -n 60

@@ -10,7 +10,8 @@
 # with their log tails, cancel, timeouts, the slurmdbd fallback after MinJobAge, split arrays) and
 # the command line's (CliRealClusterIT: preflight, smoke, the loop, submit --wait). The heavy load,
 # fault and tracking-cost suites run once, on the full suite's pair. Then each pinned spec is
-# compared with what the release that generated it serves.
+# compared with what the release that generated it serves, and what that release answers today with
+# the committed recordings of the versions recorded on it (RecordAnswersRealClusterIT, by shape).
 #
 # The releases run at once (one lane each, their pairs one after another): each pair runs only
 # Failsafe on what the build compiled (run after mvn install; the consumer check in .ci/run does
@@ -24,7 +25,7 @@ suites=SlurmRestClientRealClusterIT,SlurmBackendRealClusterIT,CliRealClusterIT
 full_suite_release=$(versions_local_releases | head -1)
 logs=$(mktemp -d -t version-matrix.XXXX)
 
-for m in slurm-sdk ringrift-backend ringrift-slurm-cli slurm-client; do rm -rf "$m/target/failsafe-reports-"*; done
+for m in slurm-sdk ringrift-backend ringrift-slurm-cli slurm-client ringrift-slurm-recordings; do rm -rf "$m/target/failsafe-reports-"*; done
 
 failsafe() { # RELEASE VERSION(auto|vX) NAME MODULES TESTS: one Failsafe run against that release's cluster
   local release=$1 version=$2 name=$3 modules=$4 tests=$5
@@ -51,13 +52,15 @@ lane() { # RELEASE: its pairs, then its pinned specs, one after another; prints 
       failed=1
     fi
   done
-  [ "$release" = "$full_suite_release" ] && return $failed # its specs are checked in the full suite
+  [ "$release" = "$full_suite_release" ] && return $failed # its specs and recordings are checked in the full suite
   t0=$SECONDS
-  if failsafe "$release" auto "$release-specs" slurm-client PinnedSpecMatchesServerIT; then
-    echo "[versions] $(grep -o 'pinned specs .* serves.*' "$logs/$release-specs.log" | head -1): passed in $((SECONDS - t0)) s"
+  # the pinned specs this release generated, and its answers against the committed recordings (by shape)
+  if failsafe "$release" auto "$release-specs" slurm-client,ringrift-slurm-recordings \
+      PinnedSpecMatchesServerIT,RecordAnswersRealClusterIT; then
+    echo "[versions] $(grep -o 'pinned specs .* serves.*' "$logs/$release-specs.log" | head -1); its answers have the recordings' shape: passed in $((SECONDS - t0)) s"
   else
-    grep -E 'Tests run:|<<<|Expecting|differ' "$logs/$release-specs.log" | tail -n 10
-    echo "[versions] pinned specs against Slurm $release: FAILED (log: $logs/$release-specs.log)"
+    grep -E 'Tests run:|<<<|Expecting|differ| is new| is gone| was ' "$logs/$release-specs.log" | tail -n 20
+    echo "[versions] pinned specs and recordings against Slurm $release: FAILED (log: $logs/$release-specs.log)"
     failed=1
   fi
   return $failed

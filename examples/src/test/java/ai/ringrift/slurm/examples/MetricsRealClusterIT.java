@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.ringrift.slurm.backend.JobOutcome;
 import ai.ringrift.slurm.backend.config.ConfigLoader;
-import ai.ringrift.slurm.client.testing.LocalCluster;
+import ai.ringrift.slurm.testsupport.LocalCluster;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;

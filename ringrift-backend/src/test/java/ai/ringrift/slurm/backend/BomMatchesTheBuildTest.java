@@ -32,7 +32,8 @@ class BomMatchesTheBuildTest {
             assertThat(first(bom, tag)).as(property).isEqualTo(first(root, tag));
         }
         assertThat(bom).doesNotContain("<parent>").doesNotContain("junit").doesNotContain("wiremock");
-        for (String artifact : new String[] {"slurm-client", "ringrift-slurm-sdk", "ringrift-backend", "ringrift-slurm-testing"}) {
+        for (String artifact : new String[] {"ringrift-slurm-sdk", "ringrift-backend", "ringrift-slurm-testing",
+                "ringrift-slurm-recordings", "ringrift-slurm-test-support"}) {
             assertThat(bom).contains("<artifactId>" + artifact + "</artifactId>");
         }
     }

@@ -1,7 +1,7 @@
 package ai.ringrift.slurm.backend;
 
 import ai.ringrift.slurm.rest.ApiVersion;
-import ai.ringrift.slurm.testing.Recordings;
+import ai.ringrift.slurm.recordings.Recordings;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -110,31 +110,42 @@ class JobTrackerStubTest {
         return recorded(name).path("jsonBody").toString();
     }
 
+    /** The recorded array (tasks 0-5, %1): task 0 ran to its end, task 1 was cancelled running, tasks 2-5 never ran. */
+    private static final long ARRAY = Recordings.jobId("v0.0.40", "job-get-array-cancelled-rest");
+
+    private static void assertTheRecordedArraysOutcome(JobOutcome outcome, boolean fromAccounting) {
+        assertThat(outcome).as("every task of array %d resolved", ARRAY).isNotNull();
+        assertThat(outcome.tasks()).hasSize(6);
+        assertThat(outcome.tasks().get(0).kind()).isEqualTo(OutcomeKind.SUCCESS);
+        assertThat(outcome.tasks().subList(1, 6)).allMatch(t -> t.kind() == OutcomeKind.CANCELLED);
+        assertThat(outcome.tasks().get(5).slurmId()).isEqualTo(ARRAY + "_5");
+        if (fromAccounting) {
+            assertThat(outcome.tasks()).allMatch(TaskOutcome::fromAccounting);
+        }
+    }
+
     @Test
     void everyRecordedIdShapeIsReadAndACancelledArraysRestIsResolved() throws Exception {
-        // recorded: a heterogeneous job of root (32+0, 33+1), array 34 (0-99%2) cancelled before any task
-        // ran, finished plain jobs: the whole unfiltered answer, as the tracker sees it above 100 ids
-        stub("/slurm/v0.0.40/jobs/state/", 200, recordedBody("jobs-state-het-and-cancelled-arrays"));
-        stub("/slurm/v0.0.40/job/34", 200, recordedBody("job-get-array-cancelled-rest"));
+        // recorded: the array cancelled (its rows N_0 .. N_5) beside a held heterogeneous job's N+0, N+1;
+        // and a plain job that has left slurmctld
+        stub("/slurm/v0.0.40/jobs/state/", 200, recordedBody("jobs-state-het-and-cancelled-array"));
+        stub("/slurm/v0.0.40/job/" + ARRAY, 200, recordedBody("job-get-array-cancelled-rest"));
         ObjectNode completed = (ObjectNode) recorded("job-get-completed").path("jsonBody").deepCopy();
         ((ObjectNode) completed.path("jobs").get(0)).put("job_id", 27);
         stub("/slurm/v0.0.40/job/27", 200, completed.toString());
 
-        JobTracker.Aggregate array = new JobTracker.Aggregate(WorkType.SELFPLAY, "a", 100);
-        tracker.track(new JobTracker.Tracked(34, true, 100, 0, "/nonexistent/a-%A_%a.out", array));
+        JobTracker.Aggregate array = new JobTracker.Aggregate(WorkType.SELFPLAY, "a", 6);
+        tracker.track(new JobTracker.Tracked(ARRAY, true, 6, 0, "/nonexistent/a-%A_%a.out", array));
         JobTracker.Aggregate plain = new JobTracker.Aggregate(WorkType.TOURNAMENT, "p", 1);
         tracker.track(new JobTracker.Tracked(27, false, 1, 0, "/nonexistent/p-%j.out", plain));
         tracker.pollOnce();
 
-        JobOutcome arrayOutcome = array.future.getNow(null);
-        assertThat(arrayOutcome).as("the array's own record stands for its 100 never-run tasks").isNotNull();
-        assertThat(arrayOutcome.tasks()).hasSize(100).allMatch(t -> t.kind() == OutcomeKind.CANCELLED);
-        assertThat(arrayOutcome.tasks().get(99).slurmId()).isEqualTo("34_99");
+        assertTheRecordedArraysOutcome(array.future.getNow(null), false);
         assertThat(plain.future.getNow(null).tasks().get(0).kind()).isEqualTo(OutcomeKind.SUCCESS);
         assertThat(tracker.liveJobIds()).isEmpty();
         // one state request, one read per job that became final
         wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/jobs/state/")));
-        wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/34")));
+        wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/" + ARRAY)));
         wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/27")));
     }
 
@@ -199,38 +210,36 @@ class JobTrackerStubTest {
 
     @Test
     void slurmdbdsBitmapOfAnArraysRestIsResolvedToo() throws Exception {
-        // recorded: array 5 (0-5%2): task 0 ran and was cancelled, tasks 1-5 never ran (slurmdbd: "0x3E")
+        // the array has left slurmctld; slurmdbd keeps its never-run rest as a bitmap ("0x3C": tasks 2-5)
         stub("/slurm/v0.0.40/jobs/state/", 200, states("[]"));
         JsonNode unknown = recorded("error-get-unknown-job");
-        stub("/slurm/v0.0.40/job/5", unknown.path("status").asInt(), unknown.path("jsonBody").toString());
-        stub("/slurmdb/v0.0.40/job/5", 200, recordedBody("slurmdb-job-array-cancelled-rest"));
+        stub("/slurm/v0.0.40/job/" + ARRAY, unknown.path("status").asInt(), unknown.path("jsonBody").toString());
+        stub("/slurmdb/v0.0.40/job/" + ARRAY, 200, recordedBody("slurmdb-job-array-cancelled-rest"));
         JobTracker.Aggregate array = new JobTracker.Aggregate(WorkType.SELFPLAY, "a", 6);
-        tracker.track(new JobTracker.Tracked(5, true, 6, 0, "/nonexistent/a-%A_%a.out", array));
+        tracker.track(new JobTracker.Tracked(ARRAY, true, 6, 0, "/nonexistent/a-%A_%a.out", array));
         tracker.pollOnce();
-        assertThat(array.future.getNow(null).tasks()).hasSize(6).allMatch(t -> t.kind() == OutcomeKind.CANCELLED)
-                .allMatch(TaskOutcome::fromAccounting);
+        assertTheRecordedArraysOutcome(array.future.getNow(null), true);
     }
 
     @Test
     void anArraysRestListedAsNStarIsResolvedFromSlurmdbdsBitmap() throws Exception {
-        // "5_*": slurmctld's record of array 5 is final but names none of its tasks (array_task_string
-        // empty; the recorded /job/ answer of array 34 with its id and task string changed); slurmdbd
-        // keeps the rest as a bitmap (recorded: task 0 ran, "0x3E" for tasks 1-5)
-        stub("/slurm/v0.0.40/jobs/state/", 200, states("[{\"job_id\":\"5_*\",\"state\":[\"CANCELLED\"]}]"));
+        // "N_*": slurmctld's record of the array is final but names none of its tasks (the recorded
+        // /job/ answer with its task string emptied); slurmdbd keeps the rest as a bitmap
+        stub("/slurm/v0.0.40/jobs/state/", 200, states("[{\"job_id\":\"" + ARRAY + "_*\",\"state\":[\"CANCELLED\"]}]"));
         ObjectNode meta = (ObjectNode) recorded("job-get-array-cancelled-rest").path("jsonBody").deepCopy();
-        ObjectNode record = (ObjectNode) meta.path("jobs").get(0);
-        record.put("job_id", 5);
-        ((ObjectNode) record.path("array_job_id")).put("number", 5);
-        record.put("array_task_string", "");
-        stub("/slurm/v0.0.40/job/5", 200, meta.toString());
-        stub("/slurmdb/v0.0.40/job/5", 200, recordedBody("slurmdb-job-array-cancelled-rest"));
+        for (JsonNode record : meta.path("jobs")) {
+            if (record.path("job_id").asLong() == ARRAY) {
+                ((ObjectNode) record).put("array_task_string", "");
+            }
+        }
+        stub("/slurm/v0.0.40/job/" + ARRAY, 200, meta.toString());
+        stub("/slurmdb/v0.0.40/job/" + ARRAY, 200, recordedBody("slurmdb-job-array-cancelled-rest"));
         JobTracker.Aggregate array = new JobTracker.Aggregate(WorkType.SELFPLAY, "a", 6);
-        tracker.track(new JobTracker.Tracked(5, true, 6, 0, "/nonexistent/a-%A_%a.out", array));
+        tracker.track(new JobTracker.Tracked(ARRAY, true, 6, 0, "/nonexistent/a-%A_%a.out", array));
         tracker.pollOnce();
-        assertThat(array.future.getNow(null)).as("all six tasks resolved").isNotNull();
-        assertThat(array.future.getNow(null).tasks()).allMatch(t -> t.kind() == OutcomeKind.CANCELLED);
-        wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/5")));
-        wm.verify(1, getRequestedFor(urlPathEqualTo("/slurmdb/v0.0.40/job/5")));
+        assertTheRecordedArraysOutcome(array.future.getNow(null), false);
+        wm.verify(1, getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/job/" + ARRAY)));
+        wm.verify(1, getRequestedFor(urlPathEqualTo("/slurmdb/v0.0.40/job/" + ARRAY)));
     }
 
     @Test

@@ -12,7 +12,7 @@ import ai.ringrift.slurm.backend.StandIns;
 import ai.ringrift.slurm.backend.TaskSpec;
 import ai.ringrift.slurm.backend.config.ConfigLoader;
 import ai.ringrift.slurm.backend.config.LoopConfig;
-import ai.ringrift.slurm.client.testing.LocalCluster;
+import ai.ringrift.slurm.testsupport.LocalCluster;
 import ai.ringrift.slurm.rest.SlurmUsageException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,7 +10,7 @@ import ai.ringrift.slurm.backend.StandIns;
 import ai.ringrift.slurm.backend.TaskSpec;
 import ai.ringrift.slurm.backend.config.ConfigLoader;
 import ai.ringrift.slurm.backend.config.LoopConfig;
-import ai.ringrift.slurm.client.testing.LocalCluster;
+import ai.ringrift.slurm.testsupport.LocalCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

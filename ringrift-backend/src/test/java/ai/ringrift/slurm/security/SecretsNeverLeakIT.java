@@ -7,7 +7,7 @@ import ai.ringrift.slurm.backend.OrchestratorBackend;
 import ai.ringrift.slurm.backend.SlurmBackend;
 import ai.ringrift.slurm.backend.TaskSpec;
 import ai.ringrift.slurm.backend.config.ConfigLoader;
-import ai.ringrift.slurm.client.testing.LocalCluster;
+import ai.ringrift.slurm.testsupport.LocalCluster;
 import ai.ringrift.slurm.rest.JobSubmission;
 import ai.ringrift.slurm.rest.RetryPolicy;
 import ai.ringrift.slurm.rest.SlurmException;

@@ -9,7 +9,7 @@ import ai.ringrift.slurm.rest.JobSubmission;
 import ai.ringrift.slurm.rest.RetryPolicy;
 import ai.ringrift.slurm.rest.SlurmClient;
 import ai.ringrift.slurm.rest.TokenSources;
-import ai.ringrift.slurm.testing.Recordings;
+import ai.ringrift.slurm.recordings.Recordings;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -3,7 +3,7 @@ package ai.ringrift.slurm.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.ringrift.slurm.backend.WorkType;
-import ai.ringrift.slurm.client.testing.LocalCluster;
+import ai.ringrift.slurm.testsupport.LocalCluster;
 import ai.ringrift.slurm.rest.JobInfo;
 import ai.ringrift.slurm.rest.JobSubmission;
 import ai.ringrift.slurm.rest.SlurmClient;

@@ -2,7 +2,7 @@ package ai.ringrift.slurm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.ringrift.slurm.client.testing.LocalCluster;
+import ai.ringrift.slurm.testsupport.LocalCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;

@@ -4,7 +4,7 @@ import ai.ringrift.slurm.rest.ApiVersion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.ringrift.slurm.client.testing.LocalCluster;
+import ai.ringrift.slurm.testsupport.LocalCluster;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package ai.ringrift.slurm.testing;
 
+import ai.ringrift.slurm.recordings.Recordings;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
 import ai.ringrift.slurm.rest.ApiVersion;
@@ -55,7 +56,9 @@ public final class SlurmRestStubs implements BeforeAllCallback, AfterAllCallback
             "error-submit-unknown-partition", "error-submit-invalid-account", "error-submit-invalid-qos",
             "error-submit-controller-down", "error-get-unknown-job", "error-get-job-controller-down",
             "error-jobs-state-controller-down", "error-slurmdb-job-slurmdbd-down", "error-auth-bad-token-jobs",
-            "error-auth-expired-token-jobs", "error-auth-expired-token-slurmdb", "job-requeue", "error-requeue-pending");
+            "error-auth-expired-token-jobs", "error-auth-expired-token-slurmdb", "job-requeue", "error-requeue-pending",
+            "jobs-state-array-tasks", "jobs-state-het-and-cancelled-array", "job-get-array-cancelled-rest",
+            "slurmdb-job-array-cancelled-rest", "error-version-not-served");
 
     private final String version;
     private final List<String> available;

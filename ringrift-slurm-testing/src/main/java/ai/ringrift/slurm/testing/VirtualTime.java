@@ -1,16 +1,6 @@
 package ai.ringrift.slurm.testing;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A clock that only moves when told, and a retry scheduler that, instead of waiting, moves that
@@ -23,58 +13,14 @@ import java.util.concurrent.TimeUnit;
  * ...
  * assertThat(time.waits()).containsExactly(Duration.ofSeconds(7)); // the server's Retry-After
  * }</pre>
+ *
+ * The same virtual time as the project's own tests use ({@code ai.ringrift.slurm.testsupport}),
+ * under the test kit's name.
  */
-public final class VirtualTime extends Clock {
-
-    private volatile Instant now;
-    private final List<Duration> waits = new CopyOnWriteArrayList<>();
-    private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1) {
-        @Override
-        public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-            Duration wait = Duration.ofNanos(unit.toNanos(delay));
-            waits.add(wait);
-            advance(wait);
-            return super.schedule(command, 0, TimeUnit.NANOSECONDS);
-        }
-    };
+public final class VirtualTime extends ai.ringrift.slurm.testsupport.VirtualTime {
 
     /** A clock that reads {@code start} until moved. */
     public VirtualTime(Instant start) {
-        this.now = start;
-    }
-
-    /** Moves the clock forward by {@code d}. */
-    public synchronized void advance(Duration d) {
-        now = now.plus(d);
-    }
-
-    /** The scheduler to give the client as its retry scheduler: it moves the clock instead of waiting. */
-    public ScheduledExecutorService scheduler() {
-        return scheduler;
-    }
-
-    /** Every wait asked of {@link #scheduler()}, in order. */
-    public List<Duration> waits() {
-        return List.copyOf(waits);
-    }
-
-    /** Stops the scheduler's thread. */
-    public void shutdown() {
-        scheduler.shutdownNow();
-    }
-
-    @Override
-    public Instant instant() {
-        return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-        return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-        return this;
+        super(start);
     }
 }

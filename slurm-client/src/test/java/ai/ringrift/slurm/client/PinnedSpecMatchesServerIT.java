@@ -3,7 +3,7 @@ package ai.ringrift.slurm.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.ringrift.slurm.client.testing.GeneratedClients;
-import ai.ringrift.slurm.client.testing.LocalCluster;
+import ai.ringrift.slurm.testsupport.LocalCluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -27,7 +27,7 @@ final class VersionTable {
 
     /** What one version does differently on the wire, as the SDK reads it. */
     record Quirks(boolean controllerPathsArePatterns, boolean accountingHasExpandedPaths, boolean pingHasPinged,
-            boolean requeue) {}
+            boolean requeue, boolean splitArrayRowsOwnId) {}
 
     /** A version this SDK speaks. */
     record Entry(ApiVersion version, String specFile, String specGeneratedBy, Quirks quirks) {}
@@ -172,7 +172,7 @@ final class VersionTable {
                     oneOf(q, "controllerOutputPaths", version, "resolved", "patterns").equals("patterns"),
                     oneOf(q, "accountingOutputPaths", version, "none", "expanded").equals("expanded"),
                     oneOf(q, "pingStatus", version, "pinged", "responding").equals("pinged"),
-                    q.path("requeue").asBoolean(false));
+                    q.path("requeue").asBoolean(false), q.path("splitArrayRowsOwnId").asBoolean(false));
             if (releases.stream().noneMatch(r -> r.isLocal() && r.serves().contains(version))) {
                 throw new IllegalStateException("the version table has no local release that serves " + version
                         + ": its answers could not be recorded or its real-cluster suites run");

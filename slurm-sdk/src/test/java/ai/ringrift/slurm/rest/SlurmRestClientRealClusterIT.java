@@ -3,7 +3,7 @@ package ai.ringrift.slurm.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.ringrift.slurm.client.testing.LocalCluster;
+import ai.ringrift.slurm.testsupport.LocalCluster;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -50,18 +50,20 @@ class VersionTableTest {
             String prefix = WireModelContractTest.prefix(v);
             assertThat(exists("ai.ringrift.slurm.client.model." + prefix + "JobInfo")).as("generated %sJobInfo", prefix).isTrue();
         }
-        Path recordings = ROOT.resolve("ringrift-slurm-testing/src/main/resources/slurmrestd");
+        Path recordings = ROOT.resolve("ringrift-slurm-recordings/src/main/resources/slurmrestd");
         try (Stream<Path> dirs = Files.list(recordings)) {
             assertThat(dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList())
-                    .as("the test kit's recordings, one directory per version").isEqualTo(TABLE.spoken().stream().map(ApiVersion::text).toList());
+                    .as("the recordings, one directory per version").isEqualTo(TABLE.spoken().stream().map(ApiVersion::text).toList());
         }
+        assertThat(ai.ringrift.slurm.recordings.Recordings.VERSIONS).as("the recordings' slurmrestd/versions.txt")
+                .isEqualTo(TABLE.spoken().stream().map(ApiVersion::text).toList());
     }
 
     @Test
     void eachVersionsRecordedRefusalHasTheStatusTheTableGivesItsRelease() throws IOException {
         for (ApiVersion v : TABLE.spoken()) {
             VersionTable.Release recordedOn = recordedOn(v);
-            JsonNode mapping = new ObjectMapper().readTree(ROOT.resolve("ringrift-slurm-testing/src/main/resources/slurmrestd/" + v
+            JsonNode mapping = new ObjectMapper().readTree(ROOT.resolve("ringrift-slurm-recordings/src/main/resources/slurmrestd/" + v
                     + "/mappings/error-submit-unknown-partition.json").toFile());
             assertThat(mapping.path("response").path("status").asInt())
                     .as("%s's refused submit, recorded on Slurm %s", v, recordedOn.name()).isEqualTo(recordedOn.submitRefusalStatus());

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class WireMappingTest {
 
     private static final Path RECORDINGS = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize()
-            .resolve("ringrift-slurm-testing/src/main/resources/slurmrestd");
+            .resolve("ringrift-slurm-recordings/src/main/resources/slurmrestd");
     private static final ObjectMapper JSON = DefaultSlurmClient.objectMapper();
 
     static JsonNode recorded(ApiVersion v, String name) throws IOException {

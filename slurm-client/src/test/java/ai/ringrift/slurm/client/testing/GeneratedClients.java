@@ -1,5 +1,7 @@
 package ai.ringrift.slurm.client.testing;
 
+import ai.ringrift.slurm.testsupport.FixtureRecorder;
+import ai.ringrift.slurm.testsupport.LocalCluster;
 import ai.ringrift.slurm.client.api.SlurmApi;
 import ai.ringrift.slurm.client.api.SlurmdbApi;
 import com.fasterxml.jackson.annotation.JsonInclude;

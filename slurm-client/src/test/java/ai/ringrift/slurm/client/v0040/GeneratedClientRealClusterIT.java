@@ -3,7 +3,7 @@ package ai.ringrift.slurm.client.v0040;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.ringrift.slurm.client.testing.GeneratedClients;
-import ai.ringrift.slurm.client.testing.LocalCluster;
+import ai.ringrift.slurm.testsupport.LocalCluster;
 import ai.ringrift.slurm.client.model.V0040JobDescMsg;
 import ai.ringrift.slurm.client.model.V0040JobInfo;
 import ai.ringrift.slurm.client.model.V0040JobSubmitReq;

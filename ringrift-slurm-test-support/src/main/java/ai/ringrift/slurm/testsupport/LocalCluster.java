@@ -1,0 +1,270 @@
+package ai.ringrift.slurm.testsupport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The local real Slurm cluster that {@code scripts/local-slurm.sh up} brings up, as the tests see it.
+ *
+ * <p>Its connection facts come from the file the script writes ({@code cluster.env}); the path is
+ * {@code $RINGRIFT_SLURM_ENV_FILE}, else {@code $RINGRIFT_SLURM_HOME/cluster.env}, else that of the
+ * release in {@code $RINGRIFT_SLURM_RELEASE} ({@code /var/lib/ringrift-slurm/cluster.env} for 24.11,
+ * {@code /var/lib/ringrift-slurm-26.05/cluster.env} for 26.05). A test that needs the cluster and cannot reach it
+ * fails with a message that says how to start it. Only {@code RINGRIFT_SKIP_CLUSTER_TESTS=true},
+ * set on purpose, turns that failure into a skip.
+ */
+public final class LocalCluster {
+
+    public static final String SKIP_VARIABLE = "RINGRIFT_SKIP_CLUSTER_TESTS";
+
+    private static volatile LocalCluster instance;
+
+    private final URI restUrl;
+    private final String clusterName;
+    private final String user;
+    private final String account;
+    private final Path jwtKeyFile;
+    private final Path sharedDir;
+    private final Path rootDir;
+    private final int minJobAgeSeconds;
+
+    private LocalCluster(Map<String, String> facts, Path envFile) {
+        this.restUrl = URI.create(need(facts, "SLURM_REST_URL", envFile));
+        this.clusterName = need(facts, "SLURM_CLUSTER_NAME", envFile);
+        this.user = need(facts, "SLURM_CLUSTER_USER", envFile);
+        this.account = need(facts, "SLURM_CLUSTER_ACCOUNT", envFile);
+        this.jwtKeyFile = Path.of(need(facts, "SLURM_JWT_KEY_FILE", envFile));
+        this.sharedDir = Path.of(need(facts, "SLURM_SHARED_DIR", envFile));
+        this.rootDir = Path.of(need(facts, "SLURM_CLUSTER_ROOT", envFile));
+        this.minJobAgeSeconds = Integer.parseInt(need(facts, "SLURM_MIN_JOB_AGE", envFile));
+    }
+
+    /**
+     * The project's {@code config/unified_loop.yaml} as it applies to the running local cluster:
+     * the file is written for the 24.11 cluster (slurmrestd on {@code http://127.0.0.1:6820}, shared
+     * tree under {@code /var/lib/ringrift-slurm/}); for another release (RINGRIFT_SLURM_RELEASE)
+     * the URL and the paths become that cluster's. scripts/run-main.sh applies the same rewrite.
+     */
+    public static String projectYaml() {
+        try {
+            String yaml = Files.readString(Path.of(System.getProperty("project.root", "..")).resolve("config/unified_loop.yaml"));
+            return require().forThisCluster(yaml);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** {@code yaml} written for the 24.11 cluster, with this cluster's slurmrestd URL and home instead. */
+    public String forThisCluster(String yaml) {
+        String home = rootDir.getParent().toString();
+        return yaml.replace("/var/lib/ringrift-slurm/", home + "/")
+                .replace("http://127.0.0.1:6820", restUrl.toString());
+    }
+
+    /**
+     * {@link #projectYaml()} with faster polling for tests (every 500 ms at first, at most every
+     * 2 s), and then each {@code from, to} pair of {@code replacements} applied (write them as in
+     * config/unified_loop.yaml; paths under /var/lib/ringrift-slurm/ are rewritten for the running
+     * cluster after them); written to a temporary file.
+     */
+    public static Path fastPollingConfig(String... replacements) {
+        if (replacements.length % 2 != 0) {
+            throw new IllegalArgumentException("replacements come in pairs: from, to");
+        }
+        try {
+            String yaml = Files.readString(Path.of(System.getProperty("project.root", "..")).resolve("config/unified_loop.yaml"))
+                    .replace("poll_interval_min: 2s", "poll_interval_min: 500ms")
+                    .replace("poll_interval_max: 60s", "poll_interval_max: 2s");
+            for (int i = 0; i < replacements.length; i += 2) {
+                if (!yaml.contains(replacements[i])) {
+                    throw new IllegalArgumentException("config/unified_loop.yaml has no '" + replacements[i] + "' to replace");
+                }
+                yaml = yaml.replace(replacements[i], replacements[i + 1]);
+            }
+            Path file = Files.createTempFile("unified_loop_test", ".yaml");
+            Files.writeString(file, require().forThisCluster(yaml));
+            return file;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The running local cluster; fails the calling test (or skips it, if asked to) when it is not up. */
+    public static LocalCluster require() {
+        LocalCluster cluster = instance;
+        if (cluster == null) {
+            synchronized (LocalCluster.class) {
+                if (instance == null) {
+                    instance = load();
+                }
+                cluster = instance;
+            }
+        }
+        cluster.requireReachable();
+        return cluster;
+    }
+
+    private static LocalCluster load() {
+        Path envFile = envFile();
+        if (!Files.isReadable(envFile)) {
+            unavailable("no cluster facts at " + envFile);
+        }
+        try {
+            Map<String, String> facts = new LinkedHashMap<>();
+            for (String line : Files.readAllLines(envFile, StandardCharsets.UTF_8)) {
+                int eq = line.indexOf('=');
+                if (eq > 0 && !line.startsWith("#")) {
+                    facts.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+                }
+            }
+            return new LocalCluster(facts, envFile);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + envFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path envFile() {
+        String explicit = System.getenv("RINGRIFT_SLURM_ENV_FILE");
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit);
+        }
+        String home = System.getenv("RINGRIFT_SLURM_HOME");
+        return Path.of(home != null && !home.isBlank() ? home : defaultHome(), "cluster.env");
+    }
+
+    /** Where scripts/local-slurm.sh keeps the cluster of RINGRIFT_SLURM_RELEASE (24.11 by default). */
+    private static String defaultHome() {
+        String release = System.getenv().getOrDefault("RINGRIFT_SLURM_RELEASE", "24.11");
+        return release.isBlank() || release.equals("24.11") ? "/var/lib/ringrift-slurm" : "/var/lib/ringrift-slurm-" + release;
+    }
+
+    private void requireReachable() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(restUrl.getHost(), restUrl.getPort()), 2000);
+        } catch (IOException e) {
+            unavailable("slurmrestd does not answer at " + restUrl + " (" + e.getMessage() + ")");
+        }
+    }
+
+    private static void unavailable(String why) {
+        boolean skip = "true".equalsIgnoreCase(System.getenv(SKIP_VARIABLE));
+        String message = "The local Slurm cluster is needed by this test, but " + why
+                + ". Start it with: sudo scripts/local-slurm.sh up"
+                + " (or set " + SKIP_VARIABLE + "=true to skip real-cluster tests on purpose).";
+        if (skip) {
+            Assumptions.abort(message);
+        }
+        throw new IllegalStateException(message);
+    }
+
+    private static String need(Map<String, String> facts, String key, Path file) {
+        String value = facts.get(key);
+        if (value == null || value.isEmpty()) {
+            throw new IllegalStateException(file + " has no " + key + "; run scripts/local-slurm.sh up again");
+        }
+        return value;
+    }
+
+    /**
+     * A JWT for {@code user}, signed with the cluster's HS256 key exactly as {@code scontrol token}
+     * signs it (claims sun, iat, exp).
+     */
+    public String mintToken(String user, Duration lifespan, Clock clock) {
+        Objects.requireNonNull(user, "user == null");
+        long now = clock.instant().getEpochSecond();
+        String header = base64Url("{\"alg\":\"HS256\",\"typ\":\"JWT\"}");
+        String payload = base64Url("{\"iat\":" + now + ",\"exp\":" + (now + lifespan.toSeconds())
+                + ",\"sun\":\"" + user + "\"}");
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(Files.readAllBytes(jwtKeyFile), "HmacSHA256"));
+            byte[] signature = mac.doFinal((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
+            return header + "." + payload + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the cluster's jwt key " + jwtKeyFile + ": " + e.getMessage(), e);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
+        }
+    }
+
+    /** A token for the cluster's job user, valid for an hour. */
+    public String userToken() {
+        return mintToken(user, Duration.ofHours(1), Clock.systemUTC());
+    }
+
+    private static String base64Url(String json) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public URI restUrl() {
+        return restUrl;
+    }
+
+    public String clusterName() {
+        return clusterName;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String account() {
+        return account;
+    }
+
+    public Path jwtKeyFile() {
+        return jwtKeyFile;
+    }
+
+    /** The directory that plays the shared filesystem: the same path on this host and in the jobs. */
+    public Path sharedDir() {
+        return sharedDir;
+    }
+
+    public Path rootDir() {
+        return rootDir;
+    }
+
+    public int minJobAgeSeconds() {
+        return minJobAgeSeconds;
+    }
+
+    /** Stops one daemon of the cluster (mariadb, slurmdbd, slurmctld, slurmd, slurmrestd) and waits until it is gone. */
+    public void stop(String daemon) throws Exception {
+        Path pidFile = rootDir.getParent().resolve("run").resolve(daemon + ".pid");
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        ProcessHandle handle = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException(daemon + " is not running"));
+        handle.destroy();
+        handle.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Runs scripts/local-slurm.sh up: starts whatever is down. */
+    public void up() throws IOException, InterruptedException {
+        String project = System.getenv().getOrDefault("RINGRIFT_PROJECT_ROOT", "..");
+        Process p = new ProcessBuilder("bash", Path.of(project, "scripts", "local-slurm.sh").toString(), "up")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("scripts/local-slurm.sh up failed:\n" + out);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LocalCluster[" + restUrl + ", user=" + user + ", shared=" + sharedDir + "]";
+    }
+}
