@@ -9,6 +9,10 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 project=$(cd "$here/.." && pwd)
 failed=0
+# the local cluster's connection facts, for the samples that use it (as a user's service gets them: the environment)
+if facts=$("$project/scripts/local-slurm.sh" env 2>/dev/null); then
+  while IFS='=' read -r key value; do [ -n "$key" ] && export "$key=$value"; done <<<"$facts"
+fi
 for sample in sdk-alone test-kit-junit-5.11.4 test-kit-junit-5.14.4 backend-from-yaml; do
   t0=$SECONDS
   if mvn -B -q -ntp -f "$here/$sample/pom.xml" -Dringrift.project="$project" clean verify >"$here/$sample.log" 2>&1; then

@@ -17,6 +17,7 @@ quick=false
 scripts/local-slurm.sh up
 mvn -B -q -ntp -DskipTests package
 jar=ringrift-slurm-bench/target/ringrift-slurm-bench.jar
+export RINGRIFT_PROJECT_ROOT=$PWD # the harness finds the cluster as the tests do (LocalCluster)
 out=target/benchmark.md
 mkdir -p target
 if $quick; then

@@ -8,6 +8,8 @@
 #   scripts/local-slurm.sh status          which daemons run, and where slurmrestd listens
 #   scripts/local-slurm.sh token USER [S]  print a JWT for USER (lifespan S seconds, default 1800)
 #   scripts/local-slurm.sh env             print the cluster's connection facts (KEY=VALUE)
+#   scripts/local-slurm.sh home            print where this release's cluster lives (root, shared tree, cluster.env)
+#   scripts/local-slurm.sh exec CMD...     run CMD inside the cluster's root as its administrator (e.g. scontrol)
 #
 # The daemons (MariaDB, slurmdbd, slurmctld, slurmd, slurmrestd) run chrooted in a Debian root made
 # with debootstrap: trixie for Slurm 24.11 (data parsers v0.0.40-v0.0.42), sid for Slurm 26.05
@@ -398,6 +400,7 @@ start_slurmrestd() {
 write_env_file() {
   cat >"$ENV_FILE" <<EOF
 SLURM_RELEASE=$RELEASE
+SLURM_CLUSTER_HOME=$HOME_DIR
 SLURM_REST_URL=http://127.0.0.1:$REST_PORT
 SLURM_CLUSTER_NAME=$CLUSTER
 SLURM_CLUSTER_USER=$JOB_USER
@@ -491,6 +494,12 @@ cmd_token() {
   printf '%s\n' "${out#SLURM_JWT=}"
 }
 
+cmd_exec() {
+  [ $# -gt 0 ] || die "usage: $0 exec COMMAND [ARGS...]"
+  root_is_valid || die "no cluster root at $ROOT; run: $0 up"
+  in_root "$@"
+}
+
 cmd_env() {
   [ -f "$ENV_FILE" ] || die "no $ENV_FILE yet; run: $0 up"
   cat "$ENV_FILE"
@@ -503,5 +512,7 @@ case "${1:-}" in
   status) cmd_status ;;
   token) shift; cmd_token "$@" ;;
   env) cmd_env ;;
+  home) echo "$HOME_DIR" ;;
+  exec) shift; cmd_exec "$@" ;;
   *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -37,9 +37,8 @@ RATE_LIMIT=rl_enable,rl_bucket_size=30,rl_refill_rate=40,rl_refill_period=1
 # 8 connections for clients: slurmrestd counts its listening socket among --max-connections (with 8,
 # a client's 8th connection is never served while the other 7 stay open)
 SMALL_SLURMRESTD="-t 2 --max-connections 9"
-home=/var/lib/ringrift-slurm
-[ "${RINGRIFT_SLURM_RELEASE:-24.11}" = 24.11 ] || home=/var/lib/ringrift-slurm-${RINGRIFT_SLURM_RELEASE}
-export RINGRIFT_SLURM_ENV_FILE=${RINGRIFT_SLURM_ENV_FILE:-$home/cluster.env}
+# the harness finds the cluster of RINGRIFT_SLURM_RELEASE as the tests do (ringrift-slurm-test-support's LocalCluster)
+export RINGRIFT_PROJECT_ROOT=$PWD
 
 scripts/local-slurm.sh up
 mvn -B -q -ntp -DskipTests package

@@ -18,8 +18,8 @@ if [ -z "${RINGRIFT_CONFIG:-}" ]; then
   extra+=(--demo-scripts)
   if [ "${RINGRIFT_SLURM_RELEASE:-24.11}" != 24.11 ]; then
     # the same loop against that release's cluster: its URL, key and shared tree (cluster.env)
-    eval "$(scripts/local-slurm.sh env | grep -E '^(SLURM_REST_URL|SLURM_CLUSTER_ROOT)=')"
-    home=$(dirname "$SLURM_CLUSTER_ROOT")
+    eval "$(scripts/local-slurm.sh env | grep -E '^(SLURM_REST_URL|SLURM_CLUSTER_HOME)=')"
+    home=$SLURM_CLUSTER_HOME
     mkdir -p target
     config=target/unified_loop-${RINGRIFT_SLURM_RELEASE}.yaml
     sed -e "s|/var/lib/ringrift-slurm/|$home/|g" -e "s|http://127.0.0.1:6820|$SLURM_REST_URL|" \

@@ -21,13 +21,12 @@ import org.junit.jupiter.api.Test;
 /** A service that uses only the SDK's REST client, against the local real cluster. */
 class SdkAloneTest {
 
-    static Map<String, String> cluster() throws Exception {
-        String file = System.getenv().getOrDefault("RINGRIFT_SLURM_ENV_FILE", "/var/lib/ringrift-slurm/cluster.env");
-        Map<String, String> facts = new HashMap<>();
-        for (String line : Files.readAllLines(Path.of(file))) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                facts.put(line.substring(0, eq), line.substring(eq + 1));
+    /** The cluster's connection facts, from the environment (consumer-checks/run.sh passes scripts/local-slurm.sh env). */
+    static Map<String, String> cluster() {
+        Map<String, String> facts = new HashMap<>(System.getenv());
+        for (String key : new String[] {"SLURM_REST_URL", "SLURM_JWT_KEY_FILE", "SLURM_CLUSTER_USER"}) {
+            if (facts.get(key) == null) {
+                throw new IllegalStateException(key + " is not set: run this with the local cluster's facts in the environment");
             }
         }
         return facts;

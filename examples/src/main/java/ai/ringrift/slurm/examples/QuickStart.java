@@ -20,8 +20,8 @@ import java.util.Map;
 /**
  * Submits one GPU job to slurmrestd, waits for it, and prints its outcome and log: the smallest
  * complete use of the SDK. Connection facts come from the environment (SLURM_REST_URL,
- * SLURM_CLUSTER_USER, SLURM_CLUSTER_ACCOUNT, SLURM_JWT_KEY_FILE, SLURM_SHARED_DIR), else from the
- * file scripts/local-slurm.sh writes (/var/lib/ringrift-slurm/cluster.env).
+ * SLURM_CLUSTER_USER, SLURM_CLUSTER_ACCOUNT, SLURM_JWT_KEY_FILE, SLURM_SHARED_DIR); for the local
+ * cluster: {@code env $(scripts/local-slurm.sh env) java -cp examples/target/... ai.ringrift.slurm.examples.QuickStart}.
  */
 public final class QuickStart {
 
@@ -70,17 +70,9 @@ public final class QuickStart {
         }
     }
 
-    private static Map<String, String> connectionFacts() throws IOException {
+    /** The connection facts, from the environment: the names scripts/local-slurm.sh env prints. */
+    private static Map<String, String> connectionFacts() {
         Map<String, String> facts = new LinkedHashMap<>();
-        Path file = Path.of(System.getenv().getOrDefault("RINGRIFT_SLURM_ENV_FILE", "/var/lib/ringrift-slurm/cluster.env"));
-        if (Files.isReadable(file)) {
-            for (String line : Files.readAllLines(file)) {
-                int eq = line.indexOf('=');
-                if (eq > 0) {
-                    facts.put(line.substring(0, eq), line.substring(eq + 1));
-                }
-            }
-        }
         for (String key : List.of("SLURM_REST_URL", "SLURM_CLUSTER_USER", "SLURM_CLUSTER_ACCOUNT", "SLURM_JWT_KEY_FILE", "SLURM_SHARED_DIR")) {
             String value = System.getenv(key);
             if (value != null && !value.isBlank()) {
@@ -93,8 +85,8 @@ public final class QuickStart {
     private static String need(Map<String, String> facts, String key) {
         String value = facts.get(key);
         if (value == null || value.isBlank()) {
-            System.err.println("error: " + key + " is not set; export it, or run scripts/local-slurm.sh up to write "
-                    + "/var/lib/ringrift-slurm/cluster.env");
+            System.err.println("error: " + key + " is not set; export it (for the local cluster: "
+                    + "env $(scripts/local-slurm.sh env) java ... QuickStart)");
             System.exit(2);
         }
         return value;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.ringrift.slurm.backend.JobOutcome;
 import ai.ringrift.slurm.backend.config.ConfigLoader;
 import ai.ringrift.slurm.testsupport.LocalCluster;
+import ai.ringrift.slurm.testsupport.ProjectConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ class MetricsRealClusterIT {
     @Test
     void aScrapeAfterRealWorkHasRequestsSubmissionsRoundsAndTheToken() throws Exception {
         LocalCluster.require();
-        Path config = LocalCluster.fastPollingConfig();
+        Path config = ProjectConfig.fastPolling().write();
         Path repo = ConfigLoader.load(config).slurm().repoDir();
         for (ai.ringrift.slurm.backend.WorkType type : ai.ringrift.slurm.backend.WorkType.values()) {
             Path script = repo.resolve(type.canonicalScript()); // the command line's demo stand-ins

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.ringrift.slurm.backend.config.ConfigLoader;
 import ai.ringrift.slurm.backend.config.LoopConfig;
 import ai.ringrift.slurm.testsupport.LocalCluster;
+import ai.ringrift.slurm.testsupport.ProjectConfig;
 import ai.ringrift.slurm.rest.JobSubmission;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,28 +24,19 @@ import org.junit.jupiter.api.Test;
  */
 class JobUserViewRealClusterIT {
 
-    private static String yaml;
+    private static ProjectConfig yaml;
     private static Path shared;
 
     @BeforeAll
     static void cluster() throws Exception {
         LocalCluster cluster = LocalCluster.require();
         shared = cluster.sharedDir();
-        yaml = LocalCluster.projectYaml()
-                .replace("poll_interval_min: 2s", "poll_interval_min: 500ms")
-                .replace("poll_interval_max: 60s", "poll_interval_max: 2s");
-        StandIns.install(ConfigLoader.load(write(yaml)).slurm().repoDir());
-    }
-
-    private static Path write(String text) throws Exception {
-        Path file = Files.createTempFile("unified_loop_jobuser", ".yaml");
-        Files.writeString(file, text);
-        return file;
+        yaml = ProjectConfig.fastPolling();
+        StandIns.install(ConfigLoader.load(yaml.write()).slurm().repoDir());
     }
 
     private static SlurmBackend backendWithLogDir(Path logDir) throws Exception {
-        LoopConfig config = ConfigLoader.load(write(yaml.replaceAll("log_dir: .*",
-                "log_dir: " + logDir)));
+        LoopConfig config = ConfigLoader.load(yaml.with("slurm.log_dir", logDir.toString()).write());
         return (SlurmBackend) OrchestratorBackend.fromConfig(config);
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.ringrift.slurm.backend.config.ConfigLoader;
 import ai.ringrift.slurm.backend.config.LoopConfig;
 import ai.ringrift.slurm.testsupport.LocalCluster;
+import ai.ringrift.slurm.testsupport.ProjectConfig;
 import ai.ringrift.slurm.rest.SlurmUsageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class PhasedAdoptionRealClusterIT {
 
-    private static String yaml;
+    private static ProjectConfig yaml;
 
     /** A stand-in for the loop's P2P/SSH backend: records what it was given. */
     static final class DefaultBackend implements OrchestratorBackend {
@@ -53,20 +54,16 @@ class PhasedAdoptionRealClusterIT {
     @BeforeAll
     static void cluster() throws Exception {
         LocalCluster.require();
-        yaml = LocalCluster.projectYaml()
-                .replace("poll_interval_min: 2s", "poll_interval_min: 500ms")
-                .replace("poll_interval_max: 60s", "poll_interval_max: 2s");
+        yaml = ProjectConfig.fastPolling();
         StandIns.install(load(yaml).slurm().repoDir());
     }
 
-    private static LoopConfig load(String text) throws Exception {
-        Path file = Files.createTempFile("unified_loop_phase", ".yaml");
-        Files.writeString(file, text);
-        return ConfigLoader.load(file);
+    private static LoopConfig load(ProjectConfig config) throws Exception {
+        return ConfigLoader.load(config.write());
     }
 
     private static LoopConfig phase(String workTypes) throws Exception {
-        return load(yaml.replace("  enabled: true\n", "  enabled: true\n  work_types: " + workTypes + "\n"));
+        return load(yaml.adding("slurm.work_types", java.util.Arrays.asList(workTypes.replaceAll("[\\[\\] ]", "").split(","))));
     }
 
     private static JobHandle run(OrchestratorBackend b, WorkType type, String label) {

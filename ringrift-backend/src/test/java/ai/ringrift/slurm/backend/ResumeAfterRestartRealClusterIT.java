@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.ringrift.slurm.backend.config.ConfigLoader;
 import ai.ringrift.slurm.backend.config.SlurmSettings;
 import ai.ringrift.slurm.testsupport.LocalCluster;
+import ai.ringrift.slurm.testsupport.ProjectConfig;
 import ai.ringrift.slurm.rest.SlurmUsageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class ResumeAfterRestartRealClusterIT {
     }
 
     private static Path config() {
-        return LocalCluster.fastPollingConfig();
+        return ProjectConfig.fastPolling().write();
     }
 
     @Test

@@ -8,6 +8,7 @@ import ai.ringrift.slurm.backend.config.ConfigLoader;
 import ai.ringrift.slurm.backend.config.LoopConfig;
 import ai.ringrift.slurm.backend.config.SlurmSettings;
 import ai.ringrift.slurm.testsupport.LocalCluster;
+import ai.ringrift.slurm.testsupport.ProjectConfig;
 import ai.ringrift.slurm.rest.JobInfo;
 import ai.ringrift.slurm.rest.JobState;
 import ai.ringrift.slurm.rest.JobSubmission;
@@ -36,9 +37,9 @@ class SlurmBackendRealClusterIT {
     @BeforeAll
     static void start() throws Exception {
         LocalCluster.require();
-        LoopConfig config = ConfigLoader.load(LocalCluster.fastPollingConfig());
+        LoopConfig config = ConfigLoader.load(ProjectConfig.fastPolling().write());
         settings = config.slurm();
-        smallArrays = ConfigLoader.load(LocalCluster.fastPollingConfig("max_array_size: 1001", "max_array_size: 3")).slurm();
+        smallArrays = ConfigLoader.load(ProjectConfig.fastPolling().with("slurm.max_array_size", 3).write()).slurm();
         StandIns.install(settings.repoDir());
         backend = (SlurmBackend) OrchestratorBackend.fromConfig(config);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.ringrift.slurm.backend.config.ConfigLoader;
 import ai.ringrift.slurm.backend.config.SlurmSettings;
 import ai.ringrift.slurm.testsupport.LocalCluster;
+import ai.ringrift.slurm.testsupport.ProjectConfig;
 import ai.ringrift.slurm.rest.SlurmMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ class TrackingCostRealClusterIT {
     @BeforeAll
     static void cluster() throws Exception {
         LocalCluster.require();
-        settings = ConfigLoader.load(LocalCluster.fastPollingConfig("mem_tournament: 512M", "mem_tournament: 64M")).slurm();
+        settings = ConfigLoader.load(ProjectConfig.fastPolling().with("slurm.mem_tournament", "64M").write()).slurm();
         StandIns.install(settings.repoDir());
     }
 

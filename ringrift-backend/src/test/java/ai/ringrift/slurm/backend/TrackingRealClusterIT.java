@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.ringrift.slurm.backend.config.ConfigLoader;
 import ai.ringrift.slurm.backend.config.SlurmSettings;
 import ai.ringrift.slurm.testsupport.LocalCluster;
+import ai.ringrift.slurm.testsupport.ProjectConfig;
 import ai.ringrift.slurm.rest.JobStateEntry;
 import ai.ringrift.slurm.rest.JobSubmission;
 import ai.ringrift.slurm.rest.SlurmAuthenticationException;
@@ -39,7 +40,7 @@ class TrackingRealClusterIT {
     @BeforeAll
     static void start() throws Exception {
         cluster = LocalCluster.require();
-        settings = ConfigLoader.load(LocalCluster.fastPollingConfig()).slurm();
+        settings = ConfigLoader.load(ProjectConfig.fastPolling().write()).slurm();
         StandIns.install(settings.repoDir());
         backend = SlurmBackend.create(settings);
     }

@@ -13,6 +13,7 @@ import ai.ringrift.slurm.backend.TaskSpec;
 import ai.ringrift.slurm.backend.config.ConfigLoader;
 import ai.ringrift.slurm.backend.config.LoopConfig;
 import ai.ringrift.slurm.testsupport.LocalCluster;
+import ai.ringrift.slurm.testsupport.ProjectConfig;
 import ai.ringrift.slurm.rest.SlurmUsageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,15 +37,13 @@ class ClusterFaultsIT {
 
     private static LocalCluster cluster;
     private static LoopConfig config;
-    private static String yaml;
+    private static ProjectConfig yaml;
 
     @BeforeAll
     static void setUp() throws Exception {
         cluster = LocalCluster.require();
         Path project = Path.of(System.getProperty("project.root", ".."));
-        yaml = LocalCluster.projectYaml()
-                .replace("poll_interval_min: 2s", "poll_interval_min: 500ms")
-                .replace("poll_interval_max: 60s", "poll_interval_max: 3s");
+        yaml = ProjectConfig.fastPolling().with("slurm.poll_interval_max", "3s");
         config = load(yaml);
         StandIns.install(config.slurm().repoDir());
     }
@@ -56,10 +55,8 @@ class ClusterFaultsIT {
         }
     }
 
-    private static LoopConfig load(String text) throws Exception {
-        Path file = Files.createTempFile("unified_loop_faults", ".yaml");
-        Files.writeString(file, text);
-        return ConfigLoader.load(file);
+    private static LoopConfig load(ProjectConfig config) throws Exception {
+        return ConfigLoader.load(config.write());
     }
 
     private static CompletableFuture<Void> restartLater(String daemon, int seconds) {
@@ -150,8 +147,8 @@ class ClusterFaultsIT {
     void anUnwritableLogDirectoryIsRefusedBeforeAnythingIsSubmitted() throws Exception {
         Path logs = Files.createDirectories(config.slurm().sharedRoot().resolve("unwritable-logs-" + UUID.randomUUID()));
         Files.setPosixFilePermissions(logs, PosixFilePermissions.fromString("rwxr-xr-x")); // root's: the job user cannot write
-        try (SlurmBackend backend = (SlurmBackend) OrchestratorBackend.fromConfig(load(yaml.replaceAll(
-                "log_dir: .*", "log_dir: " + logs)))) {
+        try (SlurmBackend backend = (SlurmBackend) OrchestratorBackend.fromConfig(load(yaml.with(
+                "slurm.log_dir", logs.toString())))) {
             Instant before = Instant.now().minusSeconds(1);
             assertThatThrownBy(() -> backend.runTournament(TaskSpec.builder().label("nolog").build()))
                     .isInstanceOf(SlurmUsageException.class)

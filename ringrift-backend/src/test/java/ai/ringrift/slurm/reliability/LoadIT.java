@@ -11,6 +11,7 @@ import ai.ringrift.slurm.backend.TaskSpec;
 import ai.ringrift.slurm.backend.config.ConfigLoader;
 import ai.ringrift.slurm.backend.config.LoopConfig;
 import ai.ringrift.slurm.testsupport.LocalCluster;
+import ai.ringrift.slurm.testsupport.ProjectConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,10 +35,7 @@ class LoadIT {
     void aThousandJobsNoneLostNoneTwice() throws Exception {
         LocalCluster.require();
         Path project = Path.of(System.getProperty("project.root", ".."));
-        Path file = Files.createTempFile("unified_loop_load", ".yaml");
-        Files.writeString(file, LocalCluster.projectYaml()
-                .replace("poll_interval_min: 2s", "poll_interval_min: 1s")
-                .replace("poll_interval_max: 60s", "poll_interval_max: 5s"));
+        Path file = ProjectConfig.forLocalCluster().with("slurm.poll_interval_min", "1s").with("slurm.poll_interval_max", "5s").write();
         LoopConfig config = ConfigLoader.load(file);
         StandIns.install(config.slurm().repoDir());
         String run = UUID.randomUUID().toString().substring(0, 6);

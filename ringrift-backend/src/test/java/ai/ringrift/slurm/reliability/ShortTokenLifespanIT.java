@@ -11,6 +11,7 @@ import ai.ringrift.slurm.backend.TaskSpec;
 import ai.ringrift.slurm.backend.config.ConfigLoader;
 import ai.ringrift.slurm.backend.config.LoopConfig;
 import ai.ringrift.slurm.testsupport.LocalCluster;
+import ai.ringrift.slurm.testsupport.ProjectConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ class ShortTokenLifespanIT {
     @Test
     void thirtySecondTokensThroughATwoMinuteRun() throws Exception {
         LocalCluster.require();
-        LoopConfig config = ConfigLoader.load(LocalCluster.fastPollingConfig("token_lifespan: 30m", "token_lifespan: 30s"));
+        LoopConfig config = ConfigLoader.load(ProjectConfig.fastPolling().with("slurm.rest.token_lifespan", "30s").write());
         StandIns.install(config.slurm().repoDir());
         String run = java.util.UUID.randomUUID().toString().substring(0, 6);
 

@@ -8,6 +8,7 @@ import ai.ringrift.slurm.backend.SlurmBackend;
 import ai.ringrift.slurm.backend.TaskSpec;
 import ai.ringrift.slurm.backend.config.ConfigLoader;
 import ai.ringrift.slurm.testsupport.LocalCluster;
+import ai.ringrift.slurm.testsupport.ProjectConfig;
 import ai.ringrift.slurm.rest.JobSubmission;
 import ai.ringrift.slurm.rest.RetryPolicy;
 import ai.ringrift.slurm.rest.SlurmException;
@@ -96,7 +97,7 @@ class SecretsNeverLeakIT {
 
         // the backend, end to end, through the project's config
         Path project = Path.of(System.getProperty("project.root", ".."));
-        var config = ConfigLoader.load(LocalCluster.fastPollingConfig());
+        var config = ConfigLoader.load(ProjectConfig.fastPolling().write());
         ai.ringrift.slurm.backend.StandIns.install(config.slurm().repoDir());
         try (SlurmBackend backend = (SlurmBackend) OrchestratorBackend.fromConfig(config)) {
             remember(backend.client());
@@ -148,7 +149,7 @@ class SecretsNeverLeakIT {
         }
 
         // job scripts written for audit on the shared filesystem
-        try (Stream<Path> scripts = Files.list(ConfigLoader.load(LocalCluster.fastPollingConfig()).slurm().jobDir())) {
+        try (Stream<Path> scripts = Files.list(ConfigLoader.load(ProjectConfig.fastPolling().write()).slurm().jobDir())) {
             for (Path script : scripts.toList()) {
                 String body = Files.readString(script);
                 assertThat(body).doesNotContain("SLURM_JWT").doesNotContain("X-SLURM-USER-TOKEN");

@@ -64,7 +64,7 @@ public final class Benchmark {
         boolean quick = List.of(args).contains("--quick");
         int outIndex = List.of(args).indexOf("--out");
         Path out = Path.of(outIndex >= 0 ? args[outIndex + 1] : "target/benchmark.md");
-        Map<String, String> facts = ClusterFacts.read();
+        Map<String, String> facts = ai.ringrift.slurm.testsupport.LocalCluster.require().facts();
         Benchmark b = new Benchmark(facts);
         try {
             b.client.checkVersion();

@@ -53,7 +53,7 @@ public final class Pressure {
             usage("a demonstration fails on nothing; leave out --demonstration or --all-answered");
         }
         Args a = new Args(rest);
-        Map<String, String> facts = ClusterFacts.read();
+        Map<String, String> facts = ai.ringrift.slurm.testsupport.LocalCluster.require().facts();
         Callable<Map<String, Object>> scenario;
         switch (args[0]) {
             case "burst" -> {

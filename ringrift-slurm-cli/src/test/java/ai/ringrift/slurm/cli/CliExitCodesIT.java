@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.ringrift.slurm.backend.WorkType;
 import ai.ringrift.slurm.testsupport.LocalCluster;
+import ai.ringrift.slurm.testsupport.ProjectConfig;
 import ai.ringrift.slurm.rest.JobInfo;
 import ai.ringrift.slurm.rest.JobSubmission;
 import ai.ringrift.slurm.rest.SlurmClient;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.Test;
 class CliExitCodesIT {
 
     private static LocalCluster cluster;
-    private static String yaml;
+    private static ProjectConfig yaml;
     private static Path config;
     private static SlurmClient client;
 
@@ -44,10 +45,8 @@ class CliExitCodesIT {
     static void setUp() throws Exception {
         cluster = LocalCluster.require();
         Path project = Path.of(System.getProperty("project.root", ".."));
-        yaml = LocalCluster.projectYaml()
-                .replace("poll_interval_min: 2s", "poll_interval_min: 500ms")
-                .replace("poll_interval_max: 60s", "poll_interval_max: 2s");
-        config = write(yaml);
+        yaml = ProjectConfig.fastPolling();
+        config = yaml.write();
         client = SlurmClient.builder().baseUrl(cluster.restUrl().toString())
                 .tokenSource(TokenSources.jwtKey(cluster.jwtKeyFile(), cluster.user(), Duration.ofMinutes(30), Clock.systemUTC()))
                 .build();
@@ -146,7 +145,10 @@ class CliExitCodesIT {
         Cli.Run key = run(config, "submit", "tournament", "--set", "colour=blue");
         assertThat(key.exit()).isEqualTo(RingriftSlurm.USAGE);
         assertThat(key.err()).contains("--set colour: unknown key");
-        Cli.Run badConfig = run(write(yaml.replace("partition_training: gpu-train", "partition_training: [")), "preflight");
+        // not YAML at all: the text itself broken, on purpose
+        String text = yaml.text();
+        assertThat(text).contains("partition_training: gpu-train");
+        Cli.Run badConfig = run(write(text.replace("partition_training: gpu-train", "partition_training: [")), "preflight");
         assertThat(badConfig.exit()).as(badConfig.all()).isEqualTo(RingriftSlurm.USAGE);
         Cli.Run missing = run(Path.of("/nonexistent/unified_loop.yaml"), "preflight");
         assertThat(missing.exit()).isEqualTo(RingriftSlurm.USAGE);
@@ -180,7 +182,7 @@ class CliExitCodesIT {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        Path unreachable = write(yaml.replaceAll("url: http://127\\.0\\.0\\.1:\\d+", "url: http://127.0.0.1:" + port));
+        Path unreachable = yaml.with("slurm.rest.url", "http://127.0.0.1:" + port).write();
         Cli.Run submit = run(unreachable, "submit", "tournament");
         assertThat(submit.exit()).as(submit.all()).isEqualTo(RingriftSlurm.UNAVAILABLE);
         Cli.Run preflight = run(unreachable, "preflight");
@@ -195,7 +197,7 @@ class CliExitCodesIT {
         // a real token of the cluster's key that expired an hour ago
         Files.writeString(tokenFile, cluster.mintToken(cluster.user(), Duration.ofMinutes(1),
                 Clock.offset(Clock.systemUTC(), Duration.ofHours(-1))));
-        Path refused = write(yaml.replaceAll("jwt_key_file: .*", "token_file: " + tokenFile));
+        Path refused = yaml.without("slurm.rest.jwt_key_file").adding("slurm.rest.token_file", tokenFile.toString()).write();
         Cli.Run submit = run(refused, "submit", "tournament");
         assertThat(submit.exit()).as(submit.all()).isEqualTo(RingriftSlurm.UNAVAILABLE);
         assertThat(submit.err()).contains("expired");
@@ -220,7 +222,7 @@ class CliExitCodesIT {
         });
         server.start();
         try {
-            Path other = write(yaml.replaceAll("url: http://127\\.0\\.0\\.1:\\d+", "url: http://127.0.0.1:" + server.getAddress().getPort()));
+            Path other = yaml.with("slurm.rest.url", "http://127.0.0.1:" + server.getAddress().getPort()).write();
             Cli.Run submit = run(other, "submit", "tournament");
             assertThat(submit.exit()).as(submit.all()).isEqualTo(RingriftSlurm.UNAVAILABLE);
             assertThat(submit.err()).contains("serves none of the API versions this client speaks")
@@ -240,7 +242,7 @@ class CliExitCodesIT {
     void preflightFailsWithAFixForALogDirMadeByHandAsRoot() throws Exception {
         Path rootLogs = Files.createDirectories(cluster.sharedDir().resolve("by-hand-" + UUID.randomUUID()));
         Files.setPosixFilePermissions(rootLogs, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Cli.Run r = run(write(yaml.replaceAll("log_dir: .*", "log_dir: " + rootLogs)), "preflight");
+        Cli.Run r = run(yaml.with("slurm.log_dir", rootLogs.toString()).write(), "preflight");
         assertThat(r.exit()).as(r.all()).isEqualTo(RingriftSlurm.FAILED);
         assertThat(r.out()).contains("FAIL    log_dir writable").contains("owner root:root, mode 755")
                 .contains("fix: chown ringrift " + rootLogs).contains("preflight FAILED");

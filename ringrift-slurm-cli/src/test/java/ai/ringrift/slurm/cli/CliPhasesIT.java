@@ -3,6 +3,7 @@ package ai.ringrift.slurm.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.ringrift.slurm.testsupport.LocalCluster;
+import ai.ringrift.slurm.testsupport.ProjectConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,12 +21,8 @@ class CliPhasesIT {
     @BeforeAll
     static void config() throws Exception {
         LocalCluster.require();
-        String yaml = LocalCluster.projectYaml()
-                .replace("  enabled: true\n", "  enabled: true\n  work_types: [training]\n")
-                .replace("partition_selfplay: gpu-selfplay", "partition_selfplay: not-built-yet")
-                .replace("partition_tournament: cpu-eval", "partition_tournament: not-built-either");
-        phaseOne = Files.createTempFile("unified_loop_phase1", ".yaml");
-        Files.writeString(phaseOne, yaml);
+        phaseOne = ProjectConfig.forLocalCluster().adding("slurm.work_types", java.util.List.of("training"))
+                .with("slurm.partition_selfplay", "not-built-yet").with("slurm.partition_tournament", "not-built-either").write();
     }
 
     private static Cli.Run run(String... args) {

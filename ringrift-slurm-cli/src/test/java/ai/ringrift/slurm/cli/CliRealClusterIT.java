@@ -5,6 +5,7 @@ import ai.ringrift.slurm.rest.ApiVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.ringrift.slurm.testsupport.LocalCluster;
+import ai.ringrift.slurm.testsupport.ProjectConfig;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ class CliRealClusterIT {
     @BeforeAll
     static void cluster() {
         LocalCluster.require();
-        config = LocalCluster.fastPollingConfig().toString();
+        config = ProjectConfig.fastPolling().write().toString();
     }
 
     private static Cli.Run run(String... args) {

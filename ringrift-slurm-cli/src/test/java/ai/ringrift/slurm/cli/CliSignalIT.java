@@ -3,6 +3,7 @@ package ai.ringrift.slurm.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.ringrift.slurm.testsupport.LocalCluster;
+import ai.ringrift.slurm.testsupport.ProjectConfig;
 import ai.ringrift.slurm.rest.JobInfo;
 import ai.ringrift.slurm.rest.SlurmClient;
 import ai.ringrift.slurm.rest.TokenSources;
@@ -33,7 +34,7 @@ class CliSignalIT {
         // prints on its way out would be lost
         Path errFile = Files.createTempFile("ringrift-slurm-sigterm", ".err");
         Process cli = new ProcessBuilder(java, "-jar", jar.toString(), "submit", "tournament", "--config",
-                LocalCluster.fastPollingConfig().toString(), "--set", "label=sigterm", "--wait", "--", "--sleep", "120")
+                ProjectConfig.fastPolling().write().toString(), "--set", "label=sigterm", "--wait", "--", "--sleep", "120")
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(errFile.toFile()).start();
         List<String> err = new java.util.concurrent.CopyOnWriteArrayList<>();
         long id = -1;

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import javax.crypto.Mac;
@@ -22,8 +23,9 @@ import org.junit.jupiter.api.Assumptions;
  *
  * <p>Its connection facts come from the file the script writes ({@code cluster.env}); the path is
  * {@code $RINGRIFT_SLURM_ENV_FILE}, else {@code $RINGRIFT_SLURM_HOME/cluster.env}, else that of the
- * release in {@code $RINGRIFT_SLURM_RELEASE} ({@code /var/lib/ringrift-slurm/cluster.env} for 24.11,
- * {@code /var/lib/ringrift-slurm-26.05/cluster.env} for 26.05). A test that needs the cluster and cannot reach it
+ * release in {@code $RINGRIFT_SLURM_RELEASE}, in the home {@code scripts/local-slurm.sh home} names
+ * ({@code /var/lib/ringrift-slurm} for 24.11, {@code /var/lib/ringrift-slurm-26.05} for 26.05). The one
+ * reader of that file. A test that needs the cluster and cannot reach it
  * fails with a message that says how to start it. Only {@code RINGRIFT_SKIP_CLUSTER_TESTS=true},
  * set on purpose, turns that failure into a skip.
  */
@@ -41,6 +43,7 @@ public final class LocalCluster {
     private final Path sharedDir;
     private final Path rootDir;
     private final int minJobAgeSeconds;
+    private final Map<String, String> facts;
 
     private LocalCluster(Map<String, String> facts, Path envFile) {
         this.restUrl = URI.create(need(facts, "SLURM_REST_URL", envFile));
@@ -51,56 +54,14 @@ public final class LocalCluster {
         this.sharedDir = Path.of(need(facts, "SLURM_SHARED_DIR", envFile));
         this.rootDir = Path.of(need(facts, "SLURM_CLUSTER_ROOT", envFile));
         this.minJobAgeSeconds = Integer.parseInt(need(facts, "SLURM_MIN_JOB_AGE", envFile));
+        this.facts = Map.copyOf(facts);
     }
 
-    /**
-     * The project's {@code config/unified_loop.yaml} as it applies to the running local cluster:
-     * the file is written for the 24.11 cluster (slurmrestd on {@code http://127.0.0.1:6820}, shared
-     * tree under {@code /var/lib/ringrift-slurm/}); for another release (RINGRIFT_SLURM_RELEASE)
-     * the URL and the paths become that cluster's. scripts/run-main.sh applies the same rewrite.
-     */
-    public static String projectYaml() {
-        try {
-            String yaml = Files.readString(Path.of(System.getProperty("project.root", "..")).resolve("config/unified_loop.yaml"));
-            return require().forThisCluster(yaml);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** {@code yaml} written for the 24.11 cluster, with this cluster's slurmrestd URL and home instead. */
-    public String forThisCluster(String yaml) {
-        String home = rootDir.getParent().toString();
-        return yaml.replace("/var/lib/ringrift-slurm/", home + "/")
-                .replace("http://127.0.0.1:6820", restUrl.toString());
-    }
-
-    /**
-     * {@link #projectYaml()} with faster polling for tests (every 500 ms at first, at most every
-     * 2 s), and then each {@code from, to} pair of {@code replacements} applied (write them as in
-     * config/unified_loop.yaml; paths under /var/lib/ringrift-slurm/ are rewritten for the running
-     * cluster after them); written to a temporary file.
-     */
-    public static Path fastPollingConfig(String... replacements) {
-        if (replacements.length % 2 != 0) {
-            throw new IllegalArgumentException("replacements come in pairs: from, to");
-        }
-        try {
-            String yaml = Files.readString(Path.of(System.getProperty("project.root", "..")).resolve("config/unified_loop.yaml"))
-                    .replace("poll_interval_min: 2s", "poll_interval_min: 500ms")
-                    .replace("poll_interval_max: 60s", "poll_interval_max: 2s");
-            for (int i = 0; i < replacements.length; i += 2) {
-                if (!yaml.contains(replacements[i])) {
-                    throw new IllegalArgumentException("config/unified_loop.yaml has no '" + replacements[i] + "' to replace");
-                }
-                yaml = yaml.replace(replacements[i], replacements[i + 1]);
-            }
-            Path file = Files.createTempFile("unified_loop_test", ".yaml");
-            Files.writeString(file, require().forThisCluster(yaml));
-            return file;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+    /** The project's checkout: RINGRIFT_PROJECT_ROOT (the build sets it), else -Dproject.root, else the parent directory. */
+    public static Path projectRoot() {
+        String env = System.getenv("RINGRIFT_PROJECT_ROOT");
+        String dir = env != null && !env.isBlank() ? env : System.getProperty("project.root", "..");
+        return Path.of(dir).toAbsolutePath().normalize();
     }
 
     /** The running local cluster; fails the calling test (or skips it, if asked to) when it is not up. */
@@ -146,10 +107,28 @@ public final class LocalCluster {
         return Path.of(home != null && !home.isBlank() ? home : defaultHome(), "cluster.env");
     }
 
-    /** Where scripts/local-slurm.sh keeps the cluster of RINGRIFT_SLURM_RELEASE (24.11 by default). */
+    /**
+     * Where scripts/local-slurm.sh keeps the cluster of RINGRIFT_SLURM_RELEASE (24.11 by default), as
+     * the script itself says ({@code local-slurm.sh home}): the one place that knows it.
+     */
     private static String defaultHome() {
-        String release = System.getenv().getOrDefault("RINGRIFT_SLURM_RELEASE", "24.11");
-        return release.isBlank() || release.equals("24.11") ? "/var/lib/ringrift-slurm" : "/var/lib/ringrift-slurm-" + release;
+        try {
+            return script("home").strip();
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("scripts/local-slurm.sh home failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs scripts/local-slurm.sh with {@code args} (for the release of RINGRIFT_SLURM_RELEASE); its output. */
+    private static String script(String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("bash", projectRoot().resolve("scripts/local-slurm.sh").toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("scripts/local-slurm.sh " + String.join(" ", args) + " failed:\n" + out);
+        }
+        return out;
     }
 
     private void requireReachable() {
@@ -210,6 +189,11 @@ public final class LocalCluster {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Every fact of cluster.env, by its name there (SLURM_REST_URL, SLURM_JWT_KEY_FILE, ...). */
+    public Map<String, String> facts() {
+        return facts;
+    }
+
     public URI restUrl() {
         return restUrl;
     }
@@ -254,13 +238,18 @@ public final class LocalCluster {
 
     /** Runs scripts/local-slurm.sh up: starts whatever is down. */
     public void up() throws IOException, InterruptedException {
-        String project = System.getenv().getOrDefault("RINGRIFT_PROJECT_ROOT", "..");
-        Process p = new ProcessBuilder("bash", Path.of(project, "scripts", "local-slurm.sh").toString(), "up")
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("scripts/local-slurm.sh up failed:\n" + out);
-        }
+        script("up");
+    }
+
+    /**
+     * Runs a command inside the cluster's root, as its administrator (e.g. {@code scontrol requeue
+     * 42}), through {@code scripts/local-slurm.sh exec}: the one way tests reach into the cluster.
+     * Its output; fails when the command does.
+     */
+    public String exec(String... command) throws IOException, InterruptedException {
+        List<String> args = new java.util.ArrayList<>(List.of("exec"));
+        args.addAll(List.of(command));
+        return script(args.toArray(String[]::new));
     }
 
     @Override
