@@ -1,5 +1,7 @@
 package ai.ringrift.slurm.rest;
 
+import ai.ringrift.slurm.rest.internal.VersionTable;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;

@@ -1,5 +1,7 @@
 package ai.ringrift.slurm.rest;
 
+import ai.ringrift.slurm.rest.internal.ArrayTasks;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

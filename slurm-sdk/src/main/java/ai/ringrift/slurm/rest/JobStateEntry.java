@@ -1,13 +1,11 @@
 package ai.ringrift.slurm.rest;
 
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One row of slurmrestd's light {@code /jobs/state/} answer: a job's id and state, nothing else.
  *
- * <p>The id shapes Slurm writes there (read by {@link #parse}, the one place that knows them):
+ * <p>The id shapes Slurm writes there (read in one place, the SDK's internal StateRows):
  * <ul>
  *   <li>{@code 17}: a job;
  *   <li>{@code 14_2}: task 2 of array 14;
@@ -30,44 +28,9 @@ import java.util.regex.Pattern;
 public record JobStateEntry(String id, long jobId, int arrayTaskId, String arrayTasks, int hetComponent,
         boolean understood, JobState state, List<String> stateNames) {
 
-    private static final Pattern SHAPE = Pattern.compile("^(\\d+)(?:_(\\d+)|_\\[([^\\]]*)\\]|_(\\*)|\\+(\\d+))?$");
-    private static final Pattern LEADING_ID = Pattern.compile("^(\\d+)");
-
     public JobStateEntry {
         stateNames = List.copyOf(stateNames);
         arrayTasks = arrayTasks == null ? "" : arrayTasks;
-    }
-
-    /** Reads one row; null when the id does not even start with a job id (nothing can be tied to it). */
-    public static JobStateEntry parse(String rawId, List<String> states) {
-        String id = rawId == null ? "" : rawId.trim();
-        JobState state = JobState.fromNames(states);
-        Matcher m = SHAPE.matcher(id);
-        try {
-            if (m.matches()) {
-                long job = Long.parseLong(m.group(1));
-                if (m.group(2) != null) {
-                    return new JobStateEntry(id, job, Integer.parseInt(m.group(2)), "", -1, true, state, states);
-                }
-                if (m.group(3) != null) {
-                    return new JobStateEntry(id, job, -1, m.group(3), -1, true, state, states);
-                }
-                if (m.group(4) != null) {
-                    return new JobStateEntry(id, job, -1, "*", -1, true, state, states);
-                }
-                if (m.group(5) != null) {
-                    return new JobStateEntry(id, job, -1, "", Integer.parseInt(m.group(5)), true, state, states);
-                }
-                return new JobStateEntry(id, job, -1, "", -1, true, state, states);
-            }
-            Matcher lead = LEADING_ID.matcher(id);
-            if (lead.find()) {
-                return new JobStateEntry(id, Long.parseLong(lead.group(1)), -1, "", -1, false, state, states);
-            }
-        } catch (NumberFormatException tooLarge) {
-            // a number beyond long or int: fall through, nothing can be tied to it
-        }
-        return null;
     }
 
     /** True when the row's job (or tasks) has ended and Slurm will not run it again: {@link JobState#isFinal}. */

@@ -42,7 +42,7 @@ public final class JobWaitTimeoutException extends SlurmException {
     }
 
     @Override
-    JobWaitTimeoutException withAttempts(int attempts) {
+    public JobWaitTimeoutException withAttempts(int attempts) {
         return sameTrace(new JobWaitTimeoutException(baseMessage(), jobIds, deadline, cancelled, attempts));
     }
 }

@@ -1,5 +1,7 @@
 package ai.ringrift.slurm.rest;
 
+import ai.ringrift.slurm.rest.internal.Retrier;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

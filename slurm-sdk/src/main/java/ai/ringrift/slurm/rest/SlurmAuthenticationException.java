@@ -24,7 +24,7 @@ public final class SlurmAuthenticationException extends SlurmServiceException {
     }
 
     @Override
-    SlurmAuthenticationException withAttempts(int attempts) {
+    public SlurmAuthenticationException withAttempts(int attempts) {
         return sameTrace(new SlurmAuthenticationException(baseMessage(), status(), errors(), warnings(), attempts, getCause()));
     }
 }

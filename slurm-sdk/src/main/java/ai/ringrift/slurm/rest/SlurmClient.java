@@ -1,5 +1,9 @@
 package ai.ringrift.slurm.rest;
 
+import ai.ringrift.slurm.rest.internal.ClientSettings;
+import ai.ringrift.slurm.rest.internal.DefaultSlurmClient;
+import ai.ringrift.slurm.rest.internal.Retrier;
+
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -151,24 +155,24 @@ public interface SlurmClient extends AutoCloseable {
 
     /** Builds a {@link SlurmClient}; every setting has a default but the URL and the token source. */
     final class Builder {
-        String baseUrl;
-        Duration connectTimeout = Duration.ofSeconds(10);
-        Duration readTimeout = Duration.ofSeconds(60);
-        Duration callTimeout = Duration.ofSeconds(90);
-        int maxIdleConnections = 8;
-        Duration keepAlive = Duration.ofSeconds(30);
-        Path caFile;
-        String userName;
-        TokenSource tokens;
-        RetryPolicy retryPolicy = RetryPolicy.defaults();
-        Clock clock = Clock.systemUTC();
-        ScheduledExecutorService retryScheduler;
-        boolean checkVersion = true;
-        SlurmMetrics metrics = SlurmMetrics.NONE;
-        ApiVersion apiVersion;
-        int maxInFlight = 16;
-        Duration submitSettle = Duration.ofSeconds(30);
-        Duration submitTimeout = Duration.ofMinutes(5);
+        private String baseUrl;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration readTimeout = Duration.ofSeconds(60);
+        private Duration callTimeout = Duration.ofSeconds(90);
+        private int maxIdleConnections = 8;
+        private Duration keepAlive = Duration.ofSeconds(30);
+        private Path caFile;
+        private String userName;
+        private TokenSource tokens;
+        private RetryPolicy retryPolicy = RetryPolicy.defaults();
+        private Clock clock = Clock.systemUTC();
+        private ScheduledExecutorService retryScheduler;
+        private boolean checkVersion = true;
+        private SlurmMetrics metrics = SlurmMetrics.NONE;
+        private ApiVersion apiVersion;
+        private int maxInFlight = 16;
+        private Duration submitSettle = Duration.ofSeconds(30);
+        private Duration submitTimeout = Duration.ofMinutes(5);
 
         Builder() {}
 
@@ -279,7 +283,9 @@ public interface SlurmClient extends AutoCloseable {
             if (caFile != null && !Files.isReadable(caFile)) {
                 throw new SlurmUsageException("the CA file " + caFile + " does not exist or cannot be read");
             }
-            return new DefaultSlurmClient(this, url);
+            return new DefaultSlurmClient(new ClientSettings(url, connectTimeout, readTimeout, callTimeout, maxIdleConnections,
+                    keepAlive, caFile, userName, tokens, retryPolicy, clock, retryScheduler, checkVersion, metrics, apiVersion,
+                    maxInFlight, submitSettle, submitTimeout));
         }
 
         private static Duration positive(Duration d, String name) {

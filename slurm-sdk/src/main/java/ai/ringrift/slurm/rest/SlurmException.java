@@ -39,7 +39,11 @@ public abstract sealed class SlurmException extends RuntimeException
     }
 
     /** The same failure, saying that {@code attempts} requests were sent for it. */
-    abstract SlurmException withAttempts(int attempts);
+    /**
+     * The same failure, saying that {@code attempts} requests were sent for it (what the SDK's retries
+     * add when they give up); the stack trace is kept.
+     */
+    public abstract SlurmException withAttempts(int attempts);
 
     /** The message without the "(after N attempts)" the retry layer adds. */
     String baseMessage() {

@@ -32,7 +32,7 @@ public final class SlurmRejectedException extends SlurmServiceException {
     }
 
     @Override
-    SlurmRejectedException withAttempts(int attempts) {
+    public SlurmRejectedException withAttempts(int attempts) {
         return sameTrace(new SlurmRejectedException(baseMessage(), status(), errors(), warnings(), isRetryable(),
                 retryAfter, attempts));
     }

@@ -22,7 +22,7 @@ public final class SlurmResponseException extends SlurmClientException {
     }
 
     @Override
-    SlurmResponseException withAttempts(int attempts) {
+    public SlurmResponseException withAttempts(int attempts) {
         return sameTrace(new SlurmResponseException(baseMessage(), httpStatus, getCause(), attempts));
     }
 }

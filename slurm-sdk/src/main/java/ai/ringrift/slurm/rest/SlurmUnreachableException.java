@@ -23,7 +23,7 @@ public final class SlurmUnreachableException extends SlurmClientException {
     }
 
     @Override
-    SlurmUnreachableException withAttempts(int attempts) {
+    public SlurmUnreachableException withAttempts(int attempts) {
         return sameTrace(new SlurmUnreachableException(baseMessage(), mayHaveReachedServer, getCause(), attempts));
     }
 }

@@ -19,7 +19,7 @@ public final class SlurmUsageException extends SlurmClientException {
     }
 
     @Override
-    SlurmUsageException withAttempts(int attempts) {
+    public SlurmUsageException withAttempts(int attempts) {
         return sameTrace(new SlurmUsageException(baseMessage(), getCause(), attempts));
     }
 }

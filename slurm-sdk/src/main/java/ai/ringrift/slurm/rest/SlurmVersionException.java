@@ -54,7 +54,7 @@ public final class SlurmVersionException extends SlurmServiceException {
     }
 
     @Override
-    SlurmVersionException withAttempts(int attempts) {
+    public SlurmVersionException withAttempts(int attempts) {
         return sameTrace(new SlurmVersionException(baseMessage(), fix, slurmRelease, served, spoken, attempts));
     }
 }

@@ -1,5 +1,7 @@
 package ai.ringrift.slurm.rest;
 
+import ai.ringrift.slurm.rest.internal.Jwts;
+
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;

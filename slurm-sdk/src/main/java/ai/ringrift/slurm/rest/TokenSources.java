@@ -1,5 +1,7 @@
 package ai.ringrift.slurm.rest;
 
+import ai.ringrift.slurm.rest.internal.Jwts;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

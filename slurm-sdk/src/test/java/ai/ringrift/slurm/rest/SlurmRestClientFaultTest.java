@@ -2,6 +2,7 @@ package ai.ringrift.slurm.rest;
 
 import ai.ringrift.slurm.recordings.Recordings;
 import ai.ringrift.slurm.rest.ApiVersion;
+import ai.ringrift.slurm.rest.internal.Jwts;
 import ai.ringrift.slurm.testsupport.VirtualTime;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;

@@ -72,7 +72,7 @@ class SlurmRestClientRealClusterIT {
         assertThat(info.dataParser()).contains(client.apiVersion().text());
         if (API_VERSION == null) {
             // the newest version both speak, as the version table has it: 24.11 -> v0.0.42, 26.05 -> v0.0.45
-            ApiVersion newest = VersionTable.get().release(info.slurmRelease()).orElseThrow().serves().stream()
+            ApiVersion newest = ai.ringrift.slurm.rest.internal.VersionTable.get().release(info.slurmRelease()).orElseThrow().serves().stream()
                     .filter(ApiVersion::isSupported).max(java.util.Comparator.naturalOrder()).orElseThrow();
             assertThat(client.apiVersion()).isEqualTo(newest);
             assertThat(newest.text()).isEqualTo(info.slurmRelease().startsWith("24.11") ? "v0.0.42" : "v0.0.45");

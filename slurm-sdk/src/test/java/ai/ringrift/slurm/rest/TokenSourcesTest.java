@@ -1,5 +1,6 @@
 package ai.ringrift.slurm.rest;
 
+import ai.ringrift.slurm.rest.internal.Jwts;
 import ai.ringrift.slurm.testsupport.VirtualTime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,5 @@
-package ai.ringrift.slurm.rest;
+package ai.ringrift.slurm.rest.internal;
+
 
 import java.math.BigInteger;
 import java.util.BitSet;

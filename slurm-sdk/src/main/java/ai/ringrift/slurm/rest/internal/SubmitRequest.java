@@ -1,4 +1,6 @@
-package ai.ringrift.slurm.rest;
+package ai.ringrift.slurm.rest.internal;
+
+import ai.ringrift.slurm.rest.JobSubmission;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -11,7 +13,7 @@ import java.util.Map;
  * checked against each version's job_submit_req by MappingTest;
  * numbers that may be unset or infinite go as {@code {"set":true,"infinite":false,"number":N}}).
  */
-final class SubmitRequest {
+public final class SubmitRequest {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 

@@ -1,4 +1,21 @@
-package ai.ringrift.slurm.rest;
+package ai.ringrift.slurm.rest.internal;
+
+import ai.ringrift.slurm.rest.ApiVersion;
+import ai.ringrift.slurm.rest.Association;
+import ai.ringrift.slurm.rest.JobInfo;
+import ai.ringrift.slurm.rest.JobStateEntry;
+import ai.ringrift.slurm.rest.JobSubmission;
+import ai.ringrift.slurm.rest.NodeInfo;
+import ai.ringrift.slurm.rest.PartitionInfo;
+import ai.ringrift.slurm.rest.ServerInfo;
+import ai.ringrift.slurm.rest.SlurmClient;
+import ai.ringrift.slurm.rest.SlurmException;
+import ai.ringrift.slurm.rest.SlurmMetrics;
+import ai.ringrift.slurm.rest.SlurmRejectedException;
+import ai.ringrift.slurm.rest.SlurmResponseException;
+import ai.ringrift.slurm.rest.SlurmUnreachableException;
+import ai.ringrift.slurm.rest.SubmittedJob;
+import ai.ringrift.slurm.rest.TokenSource;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -38,7 +55,7 @@ import retrofit2.converter.jackson.JacksonConverterFactory;
  * the submit state machine, all version-neutral; what a call sends and how its answer is read is
  * the {@link ApiAdapter}'s.
  */
-final class DefaultSlurmClient implements SlurmClient {
+public final class DefaultSlurmClient implements SlurmClient {
 
     private static final Logger log = LoggerFactory.getLogger(DefaultSlurmClient.class);
     /** How far back slurmdbd is searched for a submit key, before the submission began. */
@@ -70,35 +87,36 @@ final class DefaultSlurmClient implements SlurmClient {
     private final Duration submitTimeout;
     private final SubmitPatience patience;
 
-    DefaultSlurmClient(SlurmClient.Builder b, HttpUrl baseUrl) {
+    public DefaultSlurmClient(ClientSettings b) {
+        HttpUrl baseUrl = b.baseUrl();
         this.baseUrl = baseUrl;
-        this.submitSettle = b.submitSettle;
-        this.submitTimeout = b.submitTimeout;
-        this.patience = new SubmitPatience(b.submitTimeout);
-        this.clock = b.clock;
-        this.checkVersion = b.checkVersion;
-        this.tokens = b.tokens;
-        this.metrics = b.metrics;
+        this.submitSettle = b.submitSettle();
+        this.submitTimeout = b.submitTimeout();
+        this.patience = new SubmitPatience(b.submitTimeout());
+        this.clock = b.clock();
+        this.checkVersion = b.checkVersion();
+        this.tokens = b.tokens();
+        this.metrics = b.metrics();
         this.json = objectMapper();
         OkHttpClient.Builder http = new OkHttpClient.Builder()
-                .connectTimeout(b.connectTimeout)
-                .readTimeout(b.readTimeout)
-                .writeTimeout(b.readTimeout)
-                .callTimeout(b.callTimeout)
-                .connectionPool(new ConnectionPool(b.maxIdleConnections, b.keepAlive.toMillis(), TimeUnit.MILLISECONDS))
+                .connectTimeout(b.connectTimeout())
+                .readTimeout(b.readTimeout())
+                .writeTimeout(b.readTimeout())
+                .callTimeout(b.callTimeout())
+                .connectionPool(new ConnectionPool(b.maxIdleConnections(), b.keepAlive().toMillis(), TimeUnit.MILLISECONDS))
                 // OkHttp would otherwise resend a POST on a broken pooled connection by itself, and a
                 // job could be submitted twice; every retry goes through Retrier and the submit-key check.
                 .retryOnConnectionFailure(false)
                 // a request given up on is discarded at slurmrestd if it has not read it yet
                 .socketFactory(new AbortiveCloseSockets())
-                .addInterceptor(new InFlightLimit(b.maxInFlight, b.callTimeout))
-                .addInterceptor(new AuthInterceptor(b.tokens, b.userName, b.clock))
+                .addInterceptor(new InFlightLimit(b.maxInFlight(), b.callTimeout()))
+                .addInterceptor(new AuthInterceptor(b.tokens(), b.userName(), b.clock()))
                 .addInterceptor(patience)
                 // the network interceptor sees each request that goes on the wire, retries included
-                .addNetworkInterceptor(new MetricsInterceptor(b.metrics));
-        if (b.caFile != null) {
+                .addNetworkInterceptor(new MetricsInterceptor(b.metrics()));
+        if (b.caFile() != null) {
             if (baseUrl.isHttps()) {
-                TlsTrust.trustOnly(http, b.caFile);
+                TlsTrust.trustOnly(http, b.caFile());
             } else {
                 log.warn("a CA file is set but the URL {} is not https; the CA file is not used", baseUrl);
             }
@@ -110,7 +128,7 @@ final class DefaultSlurmClient implements SlurmClient {
                 .addConverterFactory(JacksonConverterFactory.create(json))
                 .build()
                 .create(RestCalls.class);
-        ScheduledExecutorService scheduler = b.retryScheduler;
+        ScheduledExecutorService scheduler = b.retryScheduler();
         if (scheduler == null) {
             scheduler = Executors.newScheduledThreadPool(1, daemon("slurm-rest-retry"));
             this.ownScheduler = scheduler;
@@ -119,9 +137,9 @@ final class DefaultSlurmClient implements SlurmClient {
         }
         this.scheduler = scheduler;
         this.workers = Executors.newCachedThreadPool(daemon("slurm-rest-attempt"));
-        this.retrier = new Retrier(b.retryPolicy, b.clock, scheduler, workers, b.metrics);
+        this.retrier = new Retrier(b.retryPolicy(), b.clock(), scheduler, workers, b.metrics());
         VersionTable table = VersionTable.get();
-        this.versions = new VersionNegotiation(baseUrl, b.apiVersion, v -> new RestApi(table.entry(v), calls,
+        this.versions = new VersionNegotiation(baseUrl, b.apiVersion(), v -> new RestApi(table.entry(v), calls,
                 new Exchanges(json, tokens, clock, v.text(), patience)), retrier, this.http, json);
     }
 

@@ -1,4 +1,6 @@
-package ai.ringrift.slurm.rest;
+package ai.ringrift.slurm.rest.internal;
+
+import ai.ringrift.slurm.rest.*;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,7 @@
-package ai.ringrift.slurm.rest;
+package ai.ringrift.slurm.rest.internal;
+
+import ai.ringrift.slurm.rest.ApiVersion;
+import ai.ringrift.slurm.rest.SlurmUsageException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,26 +23,26 @@ import java.util.stream.Collectors;
  * versions this SDK speaks with what differs on the wire, and which Slurm release serves which.
  * The one place those facts live; negotiation, error texts and the mapping read them here.
  */
-final class VersionTable {
+public final class VersionTable {
 
     /** Where the table is on the class path (the build copies openapi/versions.json there). */
     static final String RESOURCE = "ai/ringrift/slurm/rest/versions.json";
 
     /** What one version does differently on the wire, as the SDK reads it. */
-    record Quirks(boolean controllerPathsArePatterns, boolean accountingHasExpandedPaths, boolean pingHasPinged,
+    public record Quirks(boolean controllerPathsArePatterns, boolean accountingHasExpandedPaths, boolean pingHasPinged,
             boolean requeue, boolean splitArrayRowsOwnId) {}
 
     /** A version this SDK speaks. */
-    record Entry(ApiVersion version, String specFile, String specGeneratedBy, Quirks quirks) {}
+    public record Entry(ApiVersion version, String specFile, String specGeneratedBy, Quirks quirks) {}
 
     /**
      * A Slurm release and the versions it serves.
      *
      * @param submitRefusalStatus the HTTP status it answers to a submission slurmctld refuses (0: not checked)
      */
-    record Release(String name, List<ApiVersion> serves, List<ApiVersion> deprecated, String localCluster,
+    public record Release(String name, List<ApiVersion> serves, List<ApiVersion> deprecated, String localCluster,
             int submitRefusalStatus) {
-        boolean isLocal() {
+        public boolean isLocal() {
             return !localCluster.isEmpty();
         }
     }
@@ -54,21 +57,21 @@ final class VersionTable {
         this.releases = releases;
     }
 
-    static VersionTable get() {
+    public static VersionTable get() {
         return TABLE;
     }
 
     /** The versions this SDK speaks, oldest first. */
-    List<ApiVersion> spoken() {
+    public List<ApiVersion> spoken() {
         return List.copyOf(entries.keySet());
     }
 
     /** Newest first: the order negotiation tries them in. */
-    List<ApiVersion> newestFirst() {
+    public List<ApiVersion> newestFirst() {
         return entries.keySet().stream().sorted(Comparator.reverseOrder()).toList();
     }
 
-    Entry entry(ApiVersion version) {
+    public Entry entry(ApiVersion version) {
         Entry e = entries.get(version);
         if (e == null) {
             throw new SlurmUsageException("API version '" + version + "' is not one this client speaks; use one of " + spoken());
@@ -77,11 +80,11 @@ final class VersionTable {
     }
 
     /** The oldest version this SDK speaks whose quirks pass {@code test}. */
-    Optional<ApiVersion> oldestWith(java.util.function.Predicate<Quirks> test) {
+    public Optional<ApiVersion> oldestWith(java.util.function.Predicate<Quirks> test) {
         return entries.values().stream().filter(e -> test.test(e.quirks())).map(Entry::version).findFirst();
     }
 
-    List<Release> releases() {
+    public List<Release> releases() {
         return releases;
     }
 
@@ -94,7 +97,7 @@ final class VersionTable {
     }
 
     /** The release a server reports ("26.05.5"), by its major.minor; empty when the table does not know it. */
-    Optional<Release> release(String slurmRelease) {
+    public Optional<Release> release(String slurmRelease) {
         if (slurmRelease == null || slurmRelease.isBlank()) {
             return Optional.empty();
         }
@@ -103,12 +106,12 @@ final class VersionTable {
     }
 
     /** The releases that serve {@code version}, oldest first. */
-    List<Release> servedBy(ApiVersion version) {
+    public List<Release> servedBy(ApiVersion version) {
         return releases.stream().filter(r -> r.serves().contains(version)).toList();
     }
 
     /** "Slurm 24.11 to 26.05" for the releases in the table that serve {@code version}. */
-    String releasesServing(ApiVersion version) {
+    public String releasesServing(ApiVersion version) {
         List<Release> by = servedBy(version);
         if (by.isEmpty()) {
             return "no Slurm release in this client's table";

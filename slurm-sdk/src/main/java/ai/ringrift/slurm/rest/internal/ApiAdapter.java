@@ -1,4 +1,14 @@
-package ai.ringrift.slurm.rest;
+package ai.ringrift.slurm.rest.internal;
+
+import ai.ringrift.slurm.rest.ApiVersion;
+import ai.ringrift.slurm.rest.Association;
+import ai.ringrift.slurm.rest.JobInfo;
+import ai.ringrift.slurm.rest.JobStateEntry;
+import ai.ringrift.slurm.rest.JobSubmission;
+import ai.ringrift.slurm.rest.NodeInfo;
+import ai.ringrift.slurm.rest.PartitionInfo;
+import ai.ringrift.slurm.rest.ServerInfo;
+import ai.ringrift.slurm.rest.SlurmClient;
 
 import java.time.Duration;
 import java.util.List;
@@ -9,12 +19,12 @@ import java.util.function.Consumer;
  * for each entry of the version table). Each method sends exactly one request and does not retry
  * (the client retries). Everything an adapter returns has one meaning across versions.
  */
-interface ApiAdapter {
+public interface ApiAdapter {
 
     /**
      * The most job ids one request names in its query. slurmrestd (24.11: 400, 26.05: 500 "Invalid
      * format for URL format") refuses a request whose request line does not arrive in one read,
-     * and OkHttp writes a request in 8 KiB pieces: 200 ids ("step=1234567&" each) keep the line
+     * and OkHttp writes a request in 8 KiB pieces: 200 ids ({@code step=1234567&} each) keep the line
      * under 3 KB. Checked with a raw socket on both releases: the same 100-id request passes in one
      * write and is refused when split in two.
      */

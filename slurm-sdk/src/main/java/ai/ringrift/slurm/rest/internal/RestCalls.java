@@ -1,4 +1,5 @@
-package ai.ringrift.slurm.rest;
+package ai.ringrift.slurm.rest.internal;
+
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
@@ -28,7 +29,7 @@ import retrofit2.http.QueryMap;
  * slurmrestd takes a body only with a Content-Type of exactly {@code application/json} (with
  * "; charset=UTF-8" it answers 400 "Unable to parse query").
  */
-interface RestCalls {
+public interface RestCalls {
 
     @GET("slurm/{version}/ping/")
     Call<Wire.PingAnswer> ping(@Path("version") String version);
@@ -44,7 +45,7 @@ interface RestCalls {
     @GET("slurm/{version}/jobs/")
     Call<Wire.JobsAnswer> jobs(@Path("version") String version);
 
-    /** Several ids go as repeated job_id parameters: "job_id=1,2" is answered 400, "job_id=1&job_id=2" works. */
+    /** Several ids go as repeated job_id parameters: "job_id=1,2" is answered 400, {@code job_id=1&job_id=2} works. */
     @GET("slurm/{version}/jobs/state/")
     Call<Wire.StateAnswer> jobsState(@Path("version") String version, @Query("job_id") List<String> jobIds);
 
@@ -75,7 +76,7 @@ interface RestCalls {
 
     /**
      * What slurmdbd recorded for several jobs in one request: repeated step parameters
-     * ("step=6&step=7"; an array's id brings every task). Checked on slurmrestd 24.11 and 26.05:
+     * ({@code step=6&step=7}; an array's id brings every task). Checked on slurmrestd 24.11 and 26.05:
      * "step=6,7" is answered 500 "Unspecified error" or 422.
      */
     @GET("slurmdb/{version}/jobs/")

@@ -1,4 +1,10 @@
-package ai.ringrift.slurm.rest;
+package ai.ringrift.slurm.rest.internal;
+
+import ai.ringrift.slurm.rest.RetryPolicy;
+import ai.ringrift.slurm.rest.SlurmException;
+import ai.ringrift.slurm.rest.SlurmMetrics;
+import ai.ringrift.slurm.rest.SlurmRejectedException;
+import ai.ringrift.slurm.rest.SlurmUnreachableException;
 
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
@@ -26,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * run on the scheduler (which only schedules) and the later attempts on the client's worker
  * executor, so a retry never holds a scheduler thread while its request is on the wire.
  */
-final class Retrier {
+public final class Retrier {
 
     private static final Logger log = LoggerFactory.getLogger(Retrier.class);
 
@@ -123,7 +129,7 @@ final class Retrier {
         return join(run(operation, attempt));
     }
 
-    static <T> T join(CompletableFuture<T> future) {
+    public static <T> T join(CompletableFuture<T> future) {
         try {
             return future.join();
         } catch (CompletionException e) {
@@ -155,7 +161,7 @@ final class Retrier {
         return operation.replaceAll("'[^']*'", "").replaceAll("\\b\\d+\\b", "").replaceAll("\\s+", " ").trim();
     }
 
-    static Throwable unwrap(Throwable t) {
+    public static Throwable unwrap(Throwable t) {
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }

@@ -1,4 +1,5 @@
-package ai.ringrift.slurm.rest;
+package ai.ringrift.slurm.rest.internal;
+
 
 import java.io.IOException;
 import java.time.Duration;
@@ -23,7 +24,7 @@ import okio.Okio;
  * client holds one of slurmrestd's slots, busy or idle). One that waited in vain was never sent,
  * so it is safe to send again. The SDK closes every answer (Retrofit does, and the one raw call).
  */
-final class InFlightLimit implements Interceptor {
+public final class InFlightLimit implements Interceptor {
 
     /** A request that found no free place in time: nothing reached the server. */
     static final class Full extends IOException {

@@ -1,4 +1,5 @@
-package ai.ringrift.slurm.rest;
+package ai.ringrift.slurm.rest.internal;
+
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -12,7 +13,7 @@ import java.util.List;
  * these records, field by field, against the client generated from every version's pinned spec, so
  * a version that renames or retypes one of them fails the build, naming it.
  */
-final class Wire {
+public final class Wire {
 
     private Wire() {}
 

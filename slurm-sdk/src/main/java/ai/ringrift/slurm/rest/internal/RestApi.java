@@ -1,4 +1,16 @@
-package ai.ringrift.slurm.rest;
+package ai.ringrift.slurm.rest.internal;
+
+import ai.ringrift.slurm.rest.ApiVersion;
+import ai.ringrift.slurm.rest.Association;
+import ai.ringrift.slurm.rest.JobInfo;
+import ai.ringrift.slurm.rest.JobStateEntry;
+import ai.ringrift.slurm.rest.JobSubmission;
+import ai.ringrift.slurm.rest.NodeInfo;
+import ai.ringrift.slurm.rest.PartitionInfo;
+import ai.ringrift.slurm.rest.ServerInfo;
+import ai.ringrift.slurm.rest.SlurmRejectedException;
+import ai.ringrift.slurm.rest.SlurmResponseException;
+import ai.ringrift.slurm.rest.SlurmUsageException;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +31,7 @@ import java.util.function.Predicate;
  * entry in the version table. Also the rules built on those reads (which job a lookup finds,
  * which errors mean "no such job").
  */
-final class RestApi implements ApiAdapter {
+public final class RestApi implements ApiAdapter {
 
     /** ESLURM_INVALID_JOB_ID: slurmctld does not (or no longer) hold the job. */
     static final int INVALID_JOB_ID = 2017;
@@ -141,7 +153,7 @@ final class RestApi implements ApiAdapter {
             }
             List<JobStateEntry> rows = new ArrayList<>(answer.jobs().size());
             for (var row : answer.jobs()) {
-                JobStateEntry entry = JobStateEntry.parse(row.jobId(), row.state() == null ? List.of() : row.state());
+                JobStateEntry entry = StateRows.parse(row.jobId(), row.state() == null ? List.of() : row.state());
                 if (entry == null) {
                     odd.accept(String.valueOf(row.jobId()));
                 } else {

@@ -1,4 +1,14 @@
-package ai.ringrift.slurm.rest;
+package ai.ringrift.slurm.rest.internal;
+
+import ai.ringrift.slurm.rest.SlurmAuthenticationException;
+import ai.ringrift.slurm.rest.SlurmError;
+import ai.ringrift.slurm.rest.SlurmException;
+import ai.ringrift.slurm.rest.SlurmRejectedException;
+import ai.ringrift.slurm.rest.SlurmResponseException;
+import ai.ringrift.slurm.rest.SlurmUnreachableException;
+import ai.ringrift.slurm.rest.SlurmUsageException;
+import ai.ringrift.slurm.rest.Token;
+import ai.ringrift.slurm.rest.TokenSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,7 +48,7 @@ import retrofit2.Response;
  *       "authentication error" in the description
  * </ul>
  */
-final class Exchanges {
+public final class Exchanges {
 
     private static final Logger log = LoggerFactory.getLogger(Exchanges.class);
 

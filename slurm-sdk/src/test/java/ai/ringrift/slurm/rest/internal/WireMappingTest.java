@@ -1,4 +1,6 @@
-package ai.ringrift.slurm.rest;
+package ai.ringrift.slurm.rest.internal;
+
+import ai.ringrift.slurm.rest.*;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,7 +33,7 @@ class WireMappingTest {
     }
 
     @ParameterizedTest
-    @MethodSource("ai.ringrift.slurm.rest.WireModelContractTest#versions")
+    @MethodSource("ai.ringrift.slurm.rest.internal.WireModelContractTest#versions")
     void aCompletedJobReadsTheSameInEveryVersion(ApiVersion v) throws IOException {
         Wire.JobsAnswer live = JSON.treeToValue(recorded(v, "job-get-completed"), Wire.JobsAnswer.class);
         JobInfo job = mapping(v).controllerJob(live.jobs().get(0));

@@ -1,4 +1,7 @@
-package ai.ringrift.slurm.rest;
+package ai.ringrift.slurm.rest.internal;
+
+import ai.ringrift.slurm.rest.SlurmUsageException;
+import ai.ringrift.slurm.rest.TokenSources;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

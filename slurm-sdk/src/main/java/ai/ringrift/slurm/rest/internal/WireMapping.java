@@ -1,4 +1,13 @@
-package ai.ringrift.slurm.rest;
+package ai.ringrift.slurm.rest.internal;
+
+import ai.ringrift.slurm.rest.Association;
+import ai.ringrift.slurm.rest.JobFiles;
+import ai.ringrift.slurm.rest.JobInfo;
+import ai.ringrift.slurm.rest.JobState;
+import ai.ringrift.slurm.rest.NodeInfo;
+import ai.ringrift.slurm.rest.PartitionInfo;
+import ai.ringrift.slurm.rest.ServerInfo;
+import ai.ringrift.slurm.rest.SlurmError;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,7 +21,7 @@ import java.util.regex.Pattern;
  * only place that reads answers. What a version does differently comes from its entry in the
  * version table ({@link VersionTable.Quirks}), not from code of its own.
  */
-final class WireMapping {
+public final class WireMapping {
 
     private static final Pattern GPU_COUNT = Pattern.compile("(?:^|,)gpu(?::[^:(,]+)?:(\\d+)");
 

@@ -1,4 +1,5 @@
-package ai.ringrift.slurm.rest;
+package ai.ringrift.slurm.rest.internal;
+
 
 import java.io.IOException;
 import java.time.Duration;
@@ -17,7 +18,7 @@ import okhttp3.Response;
  * closes the connection, which needs no timeout to be noticed. Every submit is a POST, and every
  * POST is a submit.
  */
-final class SubmitPatience implements Interceptor {
+public final class SubmitPatience implements Interceptor {
 
     private final Duration timeout;
 

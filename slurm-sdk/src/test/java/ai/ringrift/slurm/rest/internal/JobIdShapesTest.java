@@ -1,4 +1,6 @@
-package ai.ringrift.slurm.rest;
+package ai.ringrift.slurm.rest.internal;
+
+import ai.ringrift.slurm.rest.*;
 
 import ai.ringrift.slurm.recordings.Recordings;
 import ai.ringrift.slurm.rest.*;
@@ -17,15 +19,15 @@ class JobIdShapesTest {
 
     @Test
     void everyRowOfARecordedAnswerIsUnderstood() {
-        // recorded from slurmrestd 24.11.5: a heterogeneous job (32+0, 33+1), a cancelled array, plain jobs
-        JsonNode rows = Recorded.mapping("jobs-state-het-and-cancelled-arrays").path("response").path("jsonBody").path("jobs");
-        assertThat(rows.size()).isGreaterThan(100);
+        // recorded from slurmrestd 24.11.5: a heterogeneous job (N+0, N+1) beside a cancelled array's tasks
+        JsonNode rows = Recordings.body("v0.0.40", "jobs-state-het-and-cancelled-array").path("jobs");
+        assertThat(rows.size()).isGreaterThan(6);
         for (JsonNode row : rows) {
-            JobStateEntry e = JobStateEntry.parse(row.path("job_id").asText(), List.of(row.path("state").get(0).asText()));
+            JobStateEntry e = StateRows.parse(row.path("job_id").asText(), List.of(row.path("state").get(0).asText()));
             assertThat(e).as(row.toString()).isNotNull();
             assertThat(e.understood()).as(row.toString()).isTrue();
         }
-        JobStateEntry het = JobStateEntry.parse("33+1", List.of("PENDING"));
+        JobStateEntry het = StateRows.parse("33+1", List.of("PENDING"));
         assertThat(het.jobId()).isEqualTo(33);
         assertThat(het.hetComponent()).isEqualTo(1);
         assertThat(het.isArrayTask()).isFalse();
@@ -36,7 +38,7 @@ class JobIdShapesTest {
     }
 
     @ParameterizedTest
-    @MethodSource("ai.ringrift.slurm.rest.WireModelContractTest#versions")
+    @MethodSource("ai.ringrift.slurm.rest.internal.WireModelContractTest#versions")
     void everyRecordedRowIsUnderstood(ApiVersion version) throws Exception {
         // recorded on each version's release: an array whose tasks split off as they run (one done, one
         // running, four pending), the same array cancelled, and a held heterogeneous job (N+0, N+1)
@@ -44,24 +46,24 @@ class JobIdShapesTest {
             JsonNode all = rows(version.text(), name);
             assertThat(all.size()).as(version + " " + name).isGreaterThan(3);
             for (JsonNode row : all) {
-                JobStateEntry e = JobStateEntry.parse(row.path("job_id").asText(), List.of(row.path("state").get(0).asText()));
+                JobStateEntry e = StateRows.parse(row.path("job_id").asText(), List.of(row.path("state").get(0).asText()));
                 assertThat(e).as(name + " " + row).isNotNull();
                 assertThat(e.understood()).as(name + " " + row).isTrue();
             }
         }
         assertThat(rows(version.text(), "jobs-state-het-and-cancelled-array")).anySatisfy(
-                r -> assertThat(JobStateEntry.parse(r.path("job_id").asText(), List.of("PENDING")).hetComponent()).isEqualTo(1));
+                r -> assertThat(StateRows.parse(r.path("job_id").asText(), List.of("PENDING")).hetComponent()).isEqualTo(1));
     }
 
     @ParameterizedTest
-    @MethodSource("ai.ringrift.slurm.rest.WireModelContractTest#versions")
+    @MethodSource("ai.ringrift.slurm.rest.internal.WireModelContractTest#versions")
     void whereTheTableSaysSo_aSplitTasksRowCarriesItsOwnJobIdNotTheArrays(ApiVersion version) throws Exception {
         // v0.0.40 writes every row with the array's id; from v0.0.42 a task that has its own job record
         // is written with that job's id (task 0 ran as the array's id + 1): a tracker must not take the
         // number before "_" for the array's id
         long array = Recordings.jobId(version.text(), "job-get-array-cancelled-rest");
         List<Long> ids = new java.util.ArrayList<>();
-        rows(version.text(), "jobs-state-array-tasks").forEach(r -> ids.add(JobStateEntry.parse(r.path("job_id").asText(),
+        rows(version.text(), "jobs-state-array-tasks").forEach(r -> ids.add(StateRows.parse(r.path("job_id").asText(),
                 List.of(r.path("state").get(0).asText())).jobId()));
         if (VersionTable.get().entry(version).quirks().splitArrayRowsOwnId()) {
             assertThat(ids).as("%s: rows of array %d", version, array).contains(array).anyMatch(id -> id != array);
@@ -72,13 +74,13 @@ class JobIdShapesTest {
 
     @Test
     void theShapesFromSlurmsSourceAreReadToo() {
-        JobStateEntry task = JobStateEntry.parse("14_3", List.of("RUNNING"));
+        JobStateEntry task = StateRows.parse("14_3", List.of("RUNNING"));
         assertThat(task.jobId()).isEqualTo(14);
         assertThat(task.arrayTaskId()).isEqualTo(3);
-        JobStateEntry pending = JobStateEntry.parse("14_[3-7%2]", List.of("PENDING"));
+        JobStateEntry pending = StateRows.parse("14_[3-7%2]", List.of("PENDING"));
         assertThat(pending.arrayTasks()).isEqualTo("3-7%2");
         assertThat(pending.isArrayRest()).isTrue();
-        JobStateEntry rest = JobStateEntry.parse("15135_*", List.of("CANCELLED"));
+        JobStateEntry rest = StateRows.parse("15135_*", List.of("CANCELLED"));
         assertThat(rest.jobId()).isEqualTo(15135);
         assertThat(rest.arrayTasks()).isEqualTo("*");
         assertThat(rest.state()).isEqualTo(JobState.CANCELLED);
@@ -87,22 +89,22 @@ class JobIdShapesTest {
 
     @Test
     void rowsAndRecordsShareOneRuleForFinal() {
-        assertThat(JobStateEntry.parse("7", List.of("CANCELLED")).isFinal()).isTrue();
-        assertThat(JobStateEntry.parse("7", List.of("COMPLETED", "REQUEUED")).isFinal()).isFalse();
-        assertThat(JobStateEntry.parse("7", List.of("FAILED", "REQUEUE_HOLD")).isFinal()).isFalse();
-        assertThat(JobStateEntry.parse("7", List.of("PENDING")).isFinal()).isFalse();
+        assertThat(StateRows.parse("7", List.of("CANCELLED")).isFinal()).isTrue();
+        assertThat(StateRows.parse("7", List.of("COMPLETED", "REQUEUED")).isFinal()).isFalse();
+        assertThat(StateRows.parse("7", List.of("FAILED", "REQUEUE_HOLD")).isFinal()).isFalse();
+        assertThat(StateRows.parse("7", List.of("PENDING")).isFinal()).isFalse();
         assertThat(JobState.isFinal(JobState.TIMEOUT, List.of("TIMEOUT", "requeue_hold"))).isFalse();
     }
 
     @Test
     void anUnknownShapeKeepsItsJobIdAndNoIdAtAllIsNull() {
-        JobStateEntry odd = JobStateEntry.parse("77.batch", List.of("COMPLETED"));
+        JobStateEntry odd = StateRows.parse("77.batch", List.of("COMPLETED"));
         assertThat(odd.understood()).isFalse();
         assertThat(odd.jobId()).isEqualTo(77);
-        assertThat(JobStateEntry.parse("", List.of())).isNull();
-        assertThat(JobStateEntry.parse("no id", List.of("RUNNING"))).isNull();
-        assertThat(JobStateEntry.parse(null, List.of())).isNull();
-        assertThat(JobStateEntry.parse("99999999999999999999999", List.of())).isNull();
+        assertThat(StateRows.parse("", List.of())).isNull();
+        assertThat(StateRows.parse("no id", List.of("RUNNING"))).isNull();
+        assertThat(StateRows.parse(null, List.of())).isNull();
+        assertThat(StateRows.parse("99999999999999999999999", List.of())).isNull();
     }
 
     private static List<Integer> tasks(String expression) {

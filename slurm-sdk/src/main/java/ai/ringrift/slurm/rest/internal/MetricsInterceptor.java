@@ -1,4 +1,6 @@
-package ai.ringrift.slurm.rest;
+package ai.ringrift.slurm.rest.internal;
+
+import ai.ringrift.slurm.rest.SlurmMetrics;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -8,7 +10,7 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 /** Reports every HTTP request the client sends to {@link SlurmMetrics}: endpoint, outcome, status, time. */
-final class MetricsInterceptor implements Interceptor {
+public final class MetricsInterceptor implements Interceptor {
 
     /** A path segment that is an id (17, 14_3, 15+1): replaced, so endpoints stay few. */
     private static final Pattern ID_SEGMENT = Pattern.compile("/\\d[^/]*");

@@ -1,4 +1,6 @@
-package ai.ringrift.slurm.rest;
+package ai.ringrift.slurm.rest.internal;
+
+import ai.ringrift.slurm.rest.SlurmUsageException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +17,7 @@ import javax.net.ssl.X509TrustManager;
 import okhttp3.OkHttpClient;
 
 /** Trusting the CA certificates of a PEM file for https, instead of the JVM's. */
-final class TlsTrust {
+public final class TlsTrust {
 
     private TlsTrust() {}
 

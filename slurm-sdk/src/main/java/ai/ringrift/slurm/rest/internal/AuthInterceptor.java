@@ -1,4 +1,7 @@
-package ai.ringrift.slurm.rest;
+package ai.ringrift.slurm.rest.internal;
+
+import ai.ringrift.slurm.rest.Token;
+import ai.ringrift.slurm.rest.TokenSource;
 
 import java.io.IOException;
 import okhttp3.Interceptor;
@@ -14,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * source can renew it, the request goes once more with the new token: the server acted on nothing,
  * so sending it again cannot duplicate a job.
  */
-final class AuthInterceptor implements Interceptor {
+public final class AuthInterceptor implements Interceptor {
 
     static final String TOKEN_HEADER = "X-SLURM-USER-TOKEN";
     static final String USER_HEADER = "X-SLURM-USER-NAME";

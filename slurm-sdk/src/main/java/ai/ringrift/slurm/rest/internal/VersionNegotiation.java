@@ -1,4 +1,9 @@
-package ai.ringrift.slurm.rest;
+package ai.ringrift.slurm.rest.internal;
+
+import ai.ringrift.slurm.rest.ApiVersion;
+import ai.ringrift.slurm.rest.ServerInfo;
+import ai.ringrift.slurm.rest.SlurmRejectedException;
+import ai.ringrift.slurm.rest.SlurmVersionException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -21,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * slurmctld and slurmdbd both serve it. Its errors name only versions both sides speak, and when
  * there is none, the Slurm release that would bring one.
  */
-final class VersionNegotiation {
+public final class VersionNegotiation {
 
     private static final Logger log = LoggerFactory.getLogger(VersionNegotiation.class);
 

@@ -1,4 +1,5 @@
-package ai.ringrift.slurm.rest;
+package ai.ringrift.slurm.rest.internal;
+
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -6,7 +7,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The last {@code capacity} ids added, for membership tests; thread-safe, the oldest go first. */
-final class RecentIds {
+public final class RecentIds {
 
     private final int capacity;
     private final Set<Long> ids = ConcurrentHashMap.newKeySet();

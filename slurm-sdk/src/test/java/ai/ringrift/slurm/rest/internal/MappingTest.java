@@ -1,4 +1,6 @@
-package ai.ringrift.slurm.rest;
+package ai.ringrift.slurm.rest.internal;
+
+import ai.ringrift.slurm.rest.*;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,7 +42,7 @@ class MappingTest {
      * knows (unknown ones fail here), and nothing lost or changed on the way through the model.
      */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.MethodSource("ai.ringrift.slurm.rest.WireModelContractTest#versions")
+    @org.junit.jupiter.params.provider.MethodSource("ai.ringrift.slurm.rest.internal.WireModelContractTest#versions")
     void theSubmitBodyIsTheJobSubmitRequestOfEveryVersion(ApiVersion version) throws Exception {
         Class<?> generated = Class.forName("ai.ringrift.slurm.client.model." + WireModelContractTest.prefix(version) + "JobSubmitReq");
         JobSubmission s = JobSubmission.builder().name("rr-selfplay").script("#!/bin/bash\ntrue\n")

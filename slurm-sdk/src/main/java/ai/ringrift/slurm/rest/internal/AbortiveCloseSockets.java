@@ -1,4 +1,5 @@
-package ai.ringrift.slurm.rest;
+package ai.ringrift.slurm.rest.internal;
+
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,7 +16,7 @@ import javax.net.SocketFactory;
  * minutes later, long after the client looked for the job and perhaps submitted it again. A reset
  * discards what slurmrestd has not read, so a request it never read can never create a job later.
  */
-final class AbortiveCloseSockets extends SocketFactory {
+public final class AbortiveCloseSockets extends SocketFactory {
 
     private final SocketFactory delegate = SocketFactory.getDefault();
 
