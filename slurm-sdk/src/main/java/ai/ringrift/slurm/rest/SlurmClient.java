@@ -28,7 +28,7 @@ import okhttp3.HttpUrl;
 public interface SlurmClient extends AutoCloseable {
 
     /** Prefix of the job comment that carries the submit key; a job found with it is adopted, not resubmitted. */
-    String SUBMIT_KEY_PREFIX = "ringrift-submit-key=";
+    String SUBMIT_KEY_PREFIX = "slurm-sdk-submit-key=";
 
     static Builder builder() {
         return new Builder();

@@ -61,19 +61,19 @@ public interface ApiAdapter {
     Submitted submit(JobSubmission submission, String comment);
 
     /**
-     * The id of the job slurmctld holds whose comment is exactly {@code comment}, among those
-     * submitted after job {@code newerThan} (0: unknown) and not before {@code since}, leaving out
-     * the jobs {@code skip} names (known to be another submission's); each job read and found not
-     * to carry the comment goes to {@code notIt}. Empty when there is none.
+     * The id of the job slurmctld holds whose comment carries {@code key}, among those submitted
+     * after job {@code newerThan} (0: unknown) and not before {@code since}, leaving out the jobs
+     * {@code skip} names (known to be another submission's); each job read and found not to carry
+     * the key goes to {@code notIt}. Empty when there is none.
      */
-    java.util.Optional<Long> liveJobWithComment(String comment, long newerThan, java.time.Instant since,
+    java.util.Optional<Long> liveJobWithKey(SubmitKey key, long newerThan, java.time.Instant since,
             java.util.function.LongPredicate skip, java.util.function.LongConsumer notIt);
 
     /**
-     * Ids of the jobs slurmdbd recorded in the last {@code window} whose comment is exactly
-     * {@code comment}; only jobs named {@code name} are asked for when it is not null.
+     * Ids of the jobs slurmdbd recorded in the last {@code window} whose comment carries {@code key};
+     * only jobs named {@code name} are asked for when it is not null.
      */
-    List<Long> accountingJobsWithComment(String comment, String name, Duration window);
+    List<Long> accountingJobsWithKey(SubmitKey key, String name, Duration window);
 
     /** Cancels one job; one that is unknown or has already ended is left as it is. */
     void cancel(long jobId);
@@ -91,8 +91,4 @@ public interface ApiAdapter {
         }
     }
 
-    /** Slurm's relative time for a window back from now: "now-600seconds" (slurmdbd answers 422 to epoch seconds). */
-    static String since(Duration window) {
-        return "now-" + Math.max(1, window.getSeconds()) + "seconds";
-    }
 }

@@ -139,7 +139,7 @@ public final class RestApi implements ApiAdapter {
     public List<JobInfo> accountingJobsNamed(String name, Duration window) {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("job_name", name);
-        query.put("start_time", ApiAdapter.since(window));
+        query.put("start_time", Durations.slurmWindow(window));
         return accountingRecords(query).stream().filter(j -> j.name().equals(name)).toList();
     }
 
@@ -199,17 +199,17 @@ public final class RestApi implements ApiAdapter {
      * its turn.
      */
     @Override
-    public Optional<Long> liveJobWithComment(String comment, long newerThan, Instant since, LongPredicate skip,
+    public Optional<Long> liveJobWithKey(SubmitKey key, long newerThan, Instant since, LongPredicate skip,
             LongConsumer notIt) {
         List<Long> ids = jobStates(List.of(), odd -> { }).stream().map(JobStateEntry::jobId).filter(id -> id > newerThan)
                 .filter(id -> !skip.test(id)).distinct().sorted(Comparator.reverseOrder()).toList();
         int reads = 0;
         for (long id : ids) {
             if (++reads > LOOKUP_READS) {
-                return idsOf(liveJobs(), j -> comment.equals(j.comment())).stream().findFirst();
+                return idsOf(liveJobs(), j -> key.marks(j.comment())).stream().findFirst();
             }
             List<JobInfo> records = jobs(id);
-            Optional<JobInfo> mine = records.stream().filter(j -> comment.equals(j.comment())).findFirst();
+            Optional<JobInfo> mine = records.stream().filter(j -> key.marks(j.comment())).findFirst();
             if (mine.isPresent()) {
                 return Optional.of(mine.get().arrayJobId() > 0 ? mine.get().arrayJobId() : mine.get().jobId());
             }
@@ -224,13 +224,13 @@ public final class RestApi implements ApiAdapter {
     }
 
     @Override
-    public List<Long> accountingJobsWithComment(String comment, String name, Duration window) {
+    public List<Long> accountingJobsWithKey(SubmitKey key, String name, Duration window) {
         Map<String, String> query = new LinkedHashMap<>();
-        query.put("start_time", ApiAdapter.since(window));
+        query.put("start_time", Durations.slurmWindow(window));
         if (name != null) {
             query.put("job_name", name);
         }
-        return idsOf(accountingRecords(query), j -> comment.equals(j.comment()));
+        return idsOf(accountingRecords(query), j -> key.marks(j.comment()));
     }
 
     private static List<Long> idsOf(List<JobInfo> jobs, Predicate<JobInfo> which) {

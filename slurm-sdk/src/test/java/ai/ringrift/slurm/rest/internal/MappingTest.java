@@ -18,7 +18,7 @@ class MappingTest {
                 .memoryPerNodeMb(64 * 1024).timeLimit(Duration.ofMinutes(90).plusSeconds(1)).workingDirectory("/shared/r")
                 .standardOutput("/shared/logs/x-%j.out").requeue(true).warningSignal("SIGUSR1", 300)
                 .putEnvironment("A", "1").array("0-9%2").build();
-        JsonNode json = SubmitRequest.of(s, "ringrift-submit-key=k");
+        JsonNode json = SubmitRequest.of(s, "slurm-sdk-submit-key=k");
         JsonNode job = json.path("job");
         assertThat(json.path("script").asText()).startsWith("#!/bin/bash");
         assertThat(job.path("tres_per_node").asText()).isEqualTo("gres/gpu:2");
@@ -26,7 +26,7 @@ class MappingTest {
         assertThat(job.path("time_limit").path("set").asBoolean()).isTrue();
         assertThat(job.path("memory_per_node").path("number").asLong()).isEqualTo(65536);
         assertThat(job.path("cpus_per_task").asInt()).isEqualTo(16);
-        assertThat(job.path("comment").asText()).isEqualTo("ringrift-submit-key=k");
+        assertThat(job.path("comment").asText()).isEqualTo("slurm-sdk-submit-key=k");
         assertThat(job.path("environment")).hasSize(1);
         assertThat(job.path("environment").get(0).asText()).isEqualTo("A=1");
         assertThat(job.path("array").asText()).isEqualTo("0-9%2");
@@ -52,7 +52,7 @@ class MappingTest {
                 .warningSignal("SIGUSR1", 300).putEnvironment("A", "1").array("0-9%2").hold(true)
                 .container("/shared/images/rr.sif").build();
         var strict = DefaultSlurmClient.objectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        JsonNode sent = strict.readTree(strict.writeValueAsString(SubmitRequest.of(s, "ringrift-submit-key=k")));
+        JsonNode sent = strict.readTree(strict.writeValueAsString(SubmitRequest.of(s, "slurm-sdk-submit-key=k")));
         Object model = strict.treeToValue(sent, generated);
         assertThat(strict.readTree(strict.writeValueAsString(model))).isEqualTo(sent);
         assertThat(sent.path("job").size()).isEqualTo(22);
