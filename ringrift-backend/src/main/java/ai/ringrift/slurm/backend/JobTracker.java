@@ -62,7 +62,12 @@ final class JobTracker implements AutoCloseable {
     }
 
     JobTracker(SlurmClient client, Duration minInterval, Duration maxInterval, JobUserAccess access) {
-        this.watcher = JobWatcher.builder(client).minInterval(minInterval).maxInterval(maxInterval).build();
+        this(JobWatcher.builder(client).minInterval(minInterval).maxInterval(maxInterval).build(), access);
+    }
+
+    /** On a watcher built elsewhere (a test's, on virtual time). */
+    JobTracker(JobWatcher watcher, JobUserAccess access) {
+        this.watcher = watcher;
         this.access = access;
     }
 

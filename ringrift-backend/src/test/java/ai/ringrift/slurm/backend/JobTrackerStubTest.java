@@ -2,6 +2,9 @@ package ai.ringrift.slurm.backend;
 
 import ai.ringrift.slurm.rest.ApiVersion;
 import ai.ringrift.slurm.recordings.Recordings;
+import ai.ringrift.slurm.rest.JobWatcher;
+import ai.ringrift.slurm.testsupport.VirtualTime;
+import java.time.Instant;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -280,16 +283,28 @@ class JobTrackerStubTest {
     void aFailureThatCanHealIsRetriedWithGrowingPauses() throws Exception {
         JsonNode down = recorded("error-jobs-state-controller-down");
         stub("/slurm/v0.0.40/jobs/state/", down.path("status").asInt(), down.path("jsonBody").toString());
-        JobTracker healing = new JobTracker(client, Duration.ofMillis(100), Duration.ofHours(1));
-        try (healing) {
+        VirtualTime time = VirtualTime.stepped(Instant.parse("2026-12-02T12:00:00Z"));
+        JobWatcher watcher = JobWatcher.builder(client).minInterval(Duration.ofMillis(100)).maxInterval(Duration.ofHours(1))
+                .scheduler(time.scheduler()).clock(time).build();
+        try (JobTracker healing = new JobTracker(watcher, JobUserAccess.forUser(null))) {
             JobTracker.Aggregate a = new JobTracker.Aggregate(WorkType.TOURNAMENT, "a", 1);
             healing.track(new JobTracker.Tracked(77, false, 1, 0, "/nonexistent/%j.out", a));
-            Thread.sleep(1_600);
-            // pauses 100, 200, 400, 800 ms: about 4 rounds in 1.6 s, not 16
-            int sent = wm.findAll(getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/jobs/state/"))).size();
-            assertThat(sent).isBetween(3, 6);
+            // the first round 100 ms after start, then pauses of 200, 400, 800, 1600 ms: rounds at
+            // 0.1, 0.3, 0.7, 1.5 and 3.1 s of virtual time, where a fixed 100 ms pause would make 31
+            time.advance(Duration.ofMillis(3_099));
+            assertThat(sentStateRequests()).isEqualTo(4);
+            time.advance(Duration.ofMillis(1));
+            assertThat(sentStateRequests()).isEqualTo(5);
+            assertThat(time.waits()).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400),
+                    Duration.ofMillis(800), Duration.ofMillis(1600), Duration.ofMillis(3200));
             assertThat(a.future).isNotDone();
             assertThat(healing.liveJobIds()).containsExactly(77L);
+        } finally {
+            time.shutdown();
         }
+    }
+
+    private static int sentStateRequests() {
+        return wm.findAll(getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/jobs/state/"))).size();
     }
 }

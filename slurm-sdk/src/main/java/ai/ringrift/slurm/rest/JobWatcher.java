@@ -1,11 +1,12 @@
 package ai.ringrift.slurm.rest;
 
-import ai.ringrift.slurm.rest.internal.ApiAdapter;
-
+import ai.ringrift.slurm.rest.internal.FinalRecords;
+import ai.ringrift.slurm.rest.internal.RoundPlan;
+import ai.ringrift.slurm.rest.internal.WatchedJob;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -13,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,8 +31,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Failures that cannot heal (a refused token that cannot be renewed, an API version the server
  * does not serve, a refusal) end every watch at once with their exception; the others are tried
- * again with growing pauses. Thread-safe; one polling thread per watcher. {@link JobWaiter} waits on
- * top of it.
+ * again with growing pauses. Thread-safe. Its rounds run on a scheduler of its own (one daemon
+ * thread) or one it is given, timed by a clock it is given: a test runs them on virtual time.
+ * {@link JobWaiter} waits on top of it. What a round's rows mean is {@code RoundPlan}'s; how the
+ * final records are read, {@code FinalRecords}'.
  */
 public final class JobWatcher implements AutoCloseable {
 
@@ -47,47 +51,26 @@ public final class JobWatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JobWatcher.class);
     /** Jobs read one by one from slurmctld in a round, when slurmdbd has no final record for them (yet). */
-    public static final int FALLBACK_READS_PER_ROUND = 2;
+    public static final int FALLBACK_READS_PER_ROUND = FinalRecords.FALLBACK_READS_PER_ROUND;
     /** Up to this many ids are named in the state request; above it, asking for all jobs is cheaper. */
     private static final int MAX_IDS_IN_QUERY = 100;
-
-    /** One Slurm job to follow: a plain job or one array. */
-    private static final class Tracked {
-        final long jobId;
-        final boolean array;
-        final int taskCount;
-        final TaskListener listener;
-        final CompletableFuture<Void> done = new CompletableFuture<>();
-        final Set<Integer> finished = ConcurrentHashMap.newKeySet();
-        int roundsMissing;
-        /** The state rows last acted on, so that a final row that stays is not read again each round. */
-        String resolvedRows = "";
-
-        Tracked(long jobId, boolean array, int taskCount, TaskListener listener) {
-            this.jobId = jobId;
-            this.array = array;
-            this.taskCount = taskCount;
-            this.listener = listener;
-        }
-
-        boolean allFinal() {
-            return finished.size() >= taskCount;
-        }
-    }
-
-    /** A final record found in a round, handed to its listener once the job is no longer live. */
-    private record Found(int task, JobInfo info, boolean neverRan) {}
 
     private final SlurmClient client;
     private final Duration minInterval;
     private final Duration maxInterval;
-    private final Map<Long, Tracked> live = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final Map<Long, WatchedJob> live = new ConcurrentHashMap<>();
+    /** Where rounds are scheduled; shut down on close only when this watcher made it. */
     private final ScheduledExecutorService poller;
+    private final boolean ownPoller;
+    private final boolean polling;
+    private volatile boolean closed;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong rounds = new AtomicLong();
+    private final FinalRecords finals;
     private volatile Duration interval;
     private String lastSignature = "";
-    /** Odd ids and unreadable answers already logged: each is logged once, not every round. */
+    /** Odd ids already logged: each is logged once, not every round. */
     private final Set<String> oddIds = ConcurrentHashMap.newKeySet();
     private String lastFailure;
     private String lastFailureKind = "";
@@ -98,13 +81,17 @@ public final class JobWatcher implements AutoCloseable {
         this.minInterval = b.minInterval;
         this.maxInterval = b.maxInterval;
         this.interval = minInterval;
-        this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.clock = b.clock;
+        this.finals = new FinalRecords(client, requests);
+        this.ownPoller = b.scheduler == null;
+        this.poller = ownPoller ? Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "slurm-job-watcher");
             t.setDaemon(true);
             return t;
-        });
-        if (b.poll) {
-            poller.schedule(this::round, minInterval.toMillis(), TimeUnit.MILLISECONDS);
+        }) : b.scheduler;
+        this.polling = b.poll;
+        if (polling) {
+            schedule(minInterval);
         }
     }
 
@@ -126,13 +113,13 @@ public final class JobWatcher implements AutoCloseable {
             throw new SlurmUsageException("arrayTasks must be 0 (a plain job) or the array's task count, not " + arrayTasks);
         }
         Objects.requireNonNull(listener, "listener == null");
-        Tracked t = new Tracked(jobId, arrayTasks > 0, Math.max(1, arrayTasks), listener);
-        Tracked before = live.putIfAbsent(jobId, t);
+        WatchedJob t = new WatchedJob(jobId, arrayTasks, listener);
+        WatchedJob before = live.putIfAbsent(jobId, t);
         if (before != null) {
             throw new SlurmUsageException("job " + jobId + " is watched already");
         }
         interval = minInterval; // something new: look again soon
-        return t.done;
+        return t.done();
     }
 
     /** Stops watching a job; its future is left as it is. */
@@ -156,12 +143,24 @@ public final class JobWatcher implements AutoCloseable {
     }
 
     private void round() {
+        if (closed) {
+            return;
+        }
         try {
             pollOnce();
         } finally {
-            if (!poller.isShutdown()) {
-                poller.schedule(this::round, interval.toMillis(), TimeUnit.MILLISECONDS);
-            }
+            schedule(interval);
+        }
+    }
+
+    private void schedule(Duration after) {
+        if (closed) {
+            return;
+        }
+        try {
+            poller.schedule(this::round, after.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shutDown) {
+            log.debug("job watching stopped: its scheduler was shut down");
         }
     }
 
@@ -183,7 +182,7 @@ public final class JobWatcher implements AutoCloseable {
         } catch (SlurmException e) {
             failedRound(e);
         } catch (RuntimeException e) {
-            if (poller.isShutdown()) {
+            if (closed) {
                 log.debug("job watching round ended by close: {}", e.toString());
             } else {
                 log.error("job watching round failed unexpectedly; trying again in {}", interval, e);
@@ -198,12 +197,12 @@ public final class JobWatcher implements AutoCloseable {
      */
     private void failedRound(SlurmException e) {
         if (cannotHeal(e)) {
-            List<Tracked> stopped = new ArrayList<>(live.values());
+            List<WatchedJob> stopped = new ArrayList<>(live.values());
             live.clear();
             log.error("job watching stopped for {} job(s) {}: {}", stopped.size(),
-                    stopped.stream().map(t -> t.jobId).toList(), e.getMessage());
-            for (Tracked t : stopped) {
-                t.done.completeExceptionally(e);
+                    stopped.stream().map(WatchedJob::jobId).toList(), e.getMessage());
+            for (WatchedJob t : stopped) {
+                t.done().completeExceptionally(e);
             }
             return;
         }
@@ -233,240 +232,53 @@ public final class JobWatcher implements AutoCloseable {
     }
 
     private void pollRound() {
-        long started = System.nanoTime();
-        Map<String, Integer> byState = new java.util.TreeMap<>();
+        Instant started = clock.instant();
         List<Long> ids = liveJobIds();
         rounds.incrementAndGet();
         requests.incrementAndGet();
         List<JobStateEntry> states = ids.size() <= MAX_IDS_IN_QUERY ? client.jobStates(ids) : client.jobStates();
-        Map<Long, List<JobStateEntry>> byJob = new HashMap<>();
-        StringBuilder signature = new StringBuilder();
-        for (JobStateEntry e : states) {
-            if (live.containsKey(e.jobId())) {
-                byJob.computeIfAbsent(e.jobId(), k -> new ArrayList<>()).add(e);
-                byState.merge(e.state().name(), 1, Integer::sum);
-                signature.append(e.id()).append('=').append(e.stateNames()).append(';');
-                if (!e.understood() && oddIds.size() < 10_000 && oddIds.add(e.id())) {
-                    log.warn("slurmrestd sent job id '{}' ({}) in /jobs/state/, a shape this tracker does not know; job {} "
-                            + "is resolved from its job info instead (logged once)", e.id(), e.stateNames(), e.jobId());
-                }
+        RoundPlan plan = RoundPlan.of(ids, live, states, lastSignature, odd -> {
+            if (oddIds.size() < 10_000 && oddIds.add(odd.id())) {
+                log.warn("slurmrestd sent job id '{}' ({}) in /jobs/state/, a shape this watcher does not know; job {} "
+                        + "is resolved from its job info instead (logged once)", odd.id(), odd.stateNames(), odd.jobId());
             }
-        }
-        boolean changed = !signature.toString().equals(lastSignature);
-        lastSignature = signature.toString();
-
-        List<Tracked> toResolve = new ArrayList<>();
-        Set<Tracked> leftController = new java.util.HashSet<>();
-        for (long id : ids) {
-            Tracked t = live.get(id);
-            if (t == null) {
-                continue;
-            }
-            List<JobStateEntry> rows = byJob.getOrDefault(id, List.of());
-            boolean resolve;
-            if (rows.isEmpty()) {
-                resolve = true; // left slurmctld (or not visible yet): read it in full
-                changed = true;
-            } else {
-                // a final row the tracker has not acted on: one task, the rest of an array ("N_*",
-                // "N_[..]"), or a row of a shape it does not know; read only when the rows changed
-                String mine = rows.toString();
-                boolean taskNews = t.array && rows.stream().anyMatch(r -> r.isFinal() && r.isArrayTask() && r.understood()
-                        && !t.finished.contains(r.arrayTaskId()));
-                boolean otherNews = rows.stream().anyMatch(r -> r.isFinal() && (!t.array || !r.isArrayTask() || !r.understood()));
-                resolve = taskNews || (otherNews && (!t.array || !mine.equals(t.resolvedRows)));
-                if (resolve) {
-                    t.resolvedRows = mine;
-                }
-            }
-            if (resolve && toResolve.size() == ApiAdapter.MAX_IDS_PER_REQUEST) {
-                // more jobs ended than one slurmdbd request can name: the rest are read next round
-                t.resolvedRows = "";
-                changed = true;
-            } else if (resolve) {
-                toResolve.add(t);
-                if (rows.isEmpty()) {
-                    leftController.add(t);
-                }
-            }
-        }
-        Map<Tracked, List<Found>> found = resolveAll(toResolve, leftController);
+        });
+        lastSignature = plan.signature();
+        Map<WatchedJob, List<FinalRecords.Found>> found = finals.read(plan.toResolve(), plan.leftController());
         // no longer live BEFORE its waiters wake: a caller that closes the backend right after
         // await() must not find a finished job among the live ones (and cancel it)
-        for (Tracked t : toResolve) {
+        for (WatchedJob t : plan.toResolve()) {
             if (t.allFinal()) {
-                live.remove(t.jobId);
+                live.remove(t.jobId());
             }
         }
         found.forEach((t, records) -> {
-            for (Found f : records) {
+            for (FinalRecords.Found f : records) {
                 try {
-                    t.listener.taskFinished(f.task(), f.info(), f.neverRan());
+                    t.listener().taskFinished(f.task(), f.info(), f.neverRan());
                 } catch (RuntimeException e) {
-                    log.error("the listener of job {} failed on task {}", t.jobId, f.task(), e);
+                    log.error("the listener of job {} failed on task {}", t.jobId(), f.task(), e);
                 }
             }
             if (t.allFinal()) {
-                t.done.complete(null);
+                t.done().complete(null);
             }
         });
-        Duration next = changed ? minInterval : interval.multipliedBy(3).dividedBy(2);
+        Duration next = plan.changed() ? minInterval : interval.multipliedBy(3).dividedBy(2);
         interval = next.compareTo(maxInterval) > 0 ? maxInterval : next;
-        client.metrics().trackingRound(Duration.ofNanos(System.nanoTime() - started), byState);
+        client.metrics().trackingRound(Duration.between(started, clock.instant()), plan.byState());
     }
 
     /**
-     * Reads the final states of the jobs this round found ended, in a bounded number of requests:
-     * one job is read from slurmctld ({@code /job/{id}}: the richest record); several are read
-     * together from slurmdbd in ONE request, and only those it has no final record for yet (or all,
-     * when slurmdbd cannot be read) are read from slurmctld, at most {@value #FALLBACK_READS_PER_ROUND}
-     * a round; the others wait for the next round. So a round costs at most 2 + that many requests,
-     * however many jobs are tracked or end at once.
+     * Stops polling; a scheduler of its own is stopped, and a round in progress is waited for briefly
+     * so it does not outlive the client.
      */
-    private Map<Tracked, List<Found>> resolveAll(List<Tracked> toResolve, Set<Tracked> leftController) {
-        Map<Tracked, List<Found>> found = new java.util.LinkedHashMap<>();
-        if (toResolve.isEmpty()) {
-            return found;
-        }
-        if (toResolve.size() == 1) {
-            Tracked t = toResolve.get(0);
-            resolveGuarded(t, leftController.contains(t), found.computeIfAbsent(t, k -> new ArrayList<>()));
-            return found;
-        }
-        Map<Long, List<JobInfo>> recorded = null;
-        try {
-            requests.incrementAndGet();
-            recorded = new HashMap<>();
-            for (JobInfo info : client.accountingJobs(toResolve.stream().map(t -> t.jobId).toList())) {
-                recorded.computeIfAbsent(info.arrayJobId() > 0 ? info.arrayJobId() : info.jobId(), k -> new ArrayList<>()).add(info);
-            }
-        } catch (SlurmException e) {
-            if (cannotHealNow(e)) {
-                throw e;
-            }
-            recorded = null;
-            if (oddIds.size() < 10_000 && oddIds.add("slurmdbd:" + e.getClass().getSimpleName())) {
-                log.warn("slurmdbd could not be read for the final states of {} jobs ({}); reading slurmctld instead, "
-                        + "{} jobs a round (logged once)", toResolve.size(), e.getMessage(), FALLBACK_READS_PER_ROUND);
-            }
-        }
-        int fallbacks = 0;
-        for (Tracked t : toResolve) {
-            List<Found> out = found.computeIfAbsent(t, k -> new ArrayList<>());
-            int before = t.finished.size();
-            if (recorded != null) {
-                List<JobInfo> infos = recorded.getOrDefault(t.jobId, List.of());
-                if (!infos.isEmpty()) {
-                    t.roundsMissing = 0;
-                }
-                collect(t, infos, out);
-            }
-            boolean progress = t.finished.size() > before;
-            if (progress || t.allFinal()) {
-                continue;
-            }
-            if (leftController.contains(t) && recorded != null) {
-                // gone from slurmctld, and slurmdbd has no final record yet: keep watching, never guess
-                noteMissing(t);
-            } else if (fallbacks < FALLBACK_READS_PER_ROUND) {
-                fallbacks++;
-                resolveGuarded(t, leftController.contains(t), out);
-            } else {
-                t.resolvedRows = ""; // not read this round: read it again in the next
-            }
-        }
-        return found;
-    }
-
-    /** Reads one job (slurmctld, then slurmdbd); an answer that cannot be read does not stop the others. */
-    private void resolveGuarded(Tracked t, boolean missingFromStates, List<Found> out) {
-        try {
-            resolve(t, missingFromStates, out);
-        } catch (SlurmResponseException unreadable) {
-            if (oddIds.size() < 10_000 && oddIds.add("info:" + t.jobId)) {
-                log.warn("job {}: its job info could not be read ({}); still watching it (logged once)", t.jobId,
-                        unreadable.getMessage());
-            }
-        }
-    }
-
-    private void noteMissing(Tracked t) {
-        t.roundsMissing++;
-        if (t.roundsMissing % 10 == 1) {
-            log.warn("job {} is in neither slurmctld nor slurmdbd yet; still watching it (not taking it for finished)", t.jobId);
-        }
-    }
-
-    /** Failures no other read in this round can get around: the round fails and failedRound() judges them. */
-    private static boolean cannotHealNow(SlurmException e) {
-        return e instanceof SlurmAuthenticationException || e instanceof SlurmVersionException || e instanceof SlurmUsageException;
-    }
-
-    private void resolve(Tracked t, boolean missingFromStates, List<Found> found) {
-        requests.incrementAndGet();
-        List<JobInfo> infos = client.jobs(t.jobId);
-        if (infos.isEmpty()) {
-            requests.incrementAndGet();
-            infos = client.accountingJobs(t.jobId);
-        }
-        if (infos.isEmpty()) {
-            noteMissing(t);
-            return;
-        }
-        t.roundsMissing = 0;
-        boolean restUnnamed = collect(t, infos, found);
-        if (restUnnamed && !t.allFinal() && infos.get(0).source() == JobInfo.Source.CONTROLLER) {
-            // slurmctld's record of the array is final but names none of its remaining tasks (Slurm
-            // lists such a rest as "N_*"); slurmdbd keeps them as a bitmap: read it there
-            requests.incrementAndGet();
-            collect(t, client.accountingJobs(t.jobId), found);
-        }
-        if (missingFromStates && !t.allFinal()) {
-            log.debug("job {}: {} of {} tasks final after reading it in full", t.jobId, t.finished.size(), t.taskCount);
-        }
-    }
-
-    /**
-     * Turns the final records among {@code infos} into outcomes of {@code t}'s tasks not done yet.
-     * Returns true when the array's own record is final but names no tasks.
-     */
-    private boolean collect(Tracked t, List<JobInfo> infos, List<Found> found) {
-        boolean restUnnamed = false;
-        for (JobInfo info : infos) {
-            if (!info.isFinal()) {
-                continue;
-            }
-            if (!t.array) {
-                if (info.jobId() == t.jobId && t.finished.add(-1)) {
-                    found.add(new Found(-1, info, false));
-                }
-                continue;
-            }
-            if (info.arrayJobId() != t.jobId) {
-                continue;
-            }
-            if (info.arrayTaskId() >= 0) {
-                if (t.finished.add(info.arrayTaskId())) {
-                    found.add(new Found(info.arrayTaskId(), info, false));
-                }
-                continue;
-            }
-            // the array's own record, final: it stands for the tasks that never ran on their own
-            // (the pending rest of a cancelled array), written as "1-5%2" or, by slurmdbd, "0x3E"
-            BitSet rest = info.arrayTasksOfRecord();
-            restUnnamed |= rest.isEmpty();
-            for (int task = rest.nextSetBit(0); task >= 0 && task < t.taskCount; task = rest.nextSetBit(task + 1)) {
-                if (t.finished.add(task)) {
-                    found.add(new Found(task, info, true));
-                }
-            }
-        }
-        return restUnnamed;
-    }
-
-    /** Stops polling, and waits briefly for a round in progress so it does not outlive the client. */
     @Override
     public void close() {
+        closed = true;
+        if (!ownPoller) {
+            return;
+        }
         poller.shutdownNow();
         try {
             poller.awaitTermination(5, TimeUnit.SECONDS);
@@ -481,6 +293,8 @@ public final class JobWatcher implements AutoCloseable {
         private Duration minInterval = Duration.ofSeconds(2);
         private Duration maxInterval = Duration.ofSeconds(30);
         private boolean poll = true;
+        private ScheduledExecutorService scheduler;
+        private Clock clock = Clock.systemUTC();
 
         private Builder(SlurmClient client) {
             this.client = Objects.requireNonNull(client, "client == null");
@@ -501,6 +315,21 @@ public final class JobWatcher implements AutoCloseable {
         /** False: no rounds of its own; the caller runs them with {@link JobWatcher#pollOnce()} (default true). */
         public Builder polling(boolean poll) {
             this.poll = poll;
+            return this;
+        }
+
+        /**
+         * Where rounds are scheduled (default: a daemon thread of the watcher's own, stopped on close).
+         * One given is not shut down by the watcher: a test gives virtual time's.
+         */
+        public Builder scheduler(ScheduledExecutorService scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler == null");
+            return this;
+        }
+
+        /** What rounds are timed by (default the system clock). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock == null");
             return this;
         }
 
