@@ -1,5 +1,6 @@
 package ai.ringrift.slurm.cli;
 
+import ai.ringrift.slurm.backend.OutcomeKind;
 import ai.ringrift.slurm.backend.SlurmBackend;
 import ai.ringrift.slurm.rest.JobInfo;
 import ai.ringrift.slurm.rest.JobStateEntry;
@@ -53,19 +54,19 @@ final class WatchCommand implements Callable<Integer> {
                         String state = done.map(j -> j.state().name() + " exit " + Jobs.exit(j)).orElse("UNKNOWN (not in slurmctld or slurmdbd)");
                         finalStates.put(String.valueOf(id), state);
                         states.put(String.valueOf(id), state);
-                        anyFailed |= done.map(j -> !(j.state().name().equals("COMPLETED") && j.exitCode() == 0)).orElse(true);
+                        anyFailed |= done.map(j -> OutcomeKind.of(j) != OutcomeKind.SUCCESS).orElse(true);
                     }
                     for (JobStateEntry r : mine) {
                         states.put(r.id(), String.join(",", r.stateNames()));
                     }
                 }
-                for (Map.Entry<String, String> e : states.entrySet()) {
-                    String s = e.getValue();
-                    boolean isFinal = finalStates.containsKey(e.getKey()) || rows.stream().anyMatch(r -> r.id().equals(e.getKey())
-                            && r.isFinal()); // a REQUEUE_HOLD job is not final either
-                    if (isFinal) {
+                for (String id : states.keySet()) {
+                    Optional<JobStateEntry> finalRow = rows.stream().filter(r -> r.id().equals(id) && r.isFinal()).findFirst();
+                    if (finalStates.containsKey(id)) {
+                        finals++; // its outcome was judged from its record when it left slurmctld
+                    } else if (finalRow.isPresent()) { // a REQUEUE_HOLD job is not final either
                         finals++;
-                        anyFailed |= !s.startsWith("COMPLETED");
+                        anyFailed |= OutcomeKind.of(finalRow.get()) != OutcomeKind.SUCCESS;
                     }
                 }
                 print(backend, states, finals);

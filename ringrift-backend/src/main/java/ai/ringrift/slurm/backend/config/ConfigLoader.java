@@ -304,12 +304,59 @@ public final class ConfigLoader {
         return value != null && !value.isBlank() ? value.trim() : fromFile;
     }
 
+    /**
+     * "; did you mean gpus_training?" for the known keys nearest a misspelt one (at most two edits
+     * apart, or sharing its words), else the whole list: a typo gets a pointer, not 39 keys.
+     */
+    static String suggestion(String name, Set<String> known) {
+        List<String> near = new java.util.ArrayList<>();
+        int best = Integer.MAX_VALUE;
+        for (String k : new TreeSet<>(known)) {
+            int d = editDistance(name, k);
+            if (d < best) {
+                best = d;
+                near.clear();
+            }
+            if (d == best) {
+                near.add(k);
+            }
+        }
+        if (best > 2) {
+            Set<String> words = Set.of(name.split("_"));
+            near = new TreeSet<>(known).stream().filter(k -> words.containsAll(Set.of(k.split("_")))
+                    || Set.of(k.split("_")).containsAll(words)).toList();
+        }
+        if (near.isEmpty() || near.size() > 3) {
+            return "; known keys: " + new TreeSet<>(known);
+        }
+        return "; did you mean " + String.join(" or ", near) + "?";
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
     private void unknownKeys(JsonNode node, String prefix, Set<String> known) {
         Iterator<String> names = node.fieldNames();
         while (names.hasNext()) {
             String name = names.next();
             if (!known.contains(name)) {
-                throw fail(prefix + "." + name, "is not a known key; known keys: " + new TreeSet<>(known));
+                throw fail(prefix + "." + name, "is not a known key" + suggestion(name, known));
             }
         }
     }

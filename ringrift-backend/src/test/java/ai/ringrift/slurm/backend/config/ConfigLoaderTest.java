@@ -220,4 +220,15 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(write("execution_backend: slurm\nslurm: [\n"), k -> null))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("is not valid YAML");
     }
+
+    @Test
+    void aMisspeltKeyGetsTheNearestKeysNotTheWholeList() {
+        java.util.Set<String> keys = java.util.Set.of("partition_training", "partition_selfplay", "gpus_training", "mem_training",
+                "poll_interval_min", "poll_interval_max");
+        org.assertj.core.api.Assertions.assertThat(ConfigLoader.suggestion("partiton_training", keys))
+                .isEqualTo("; did you mean partition_training?");
+        org.assertj.core.api.Assertions.assertThat(ConfigLoader.suggestion("poll_interval", keys))
+                .isEqualTo("; did you mean poll_interval_max or poll_interval_min?");
+        org.assertj.core.api.Assertions.assertThat(ConfigLoader.suggestion("colour", keys)).startsWith("; known keys: [");
+    }
 }
