@@ -59,7 +59,7 @@ public final class QuickStart {
             JobInfo done = client.waiter().await(job.jobId(), Duration.ofMinutes(5)); // one request a round
             Path logFile = Path.of(JobFiles.expand(log, done));
             System.out.printf("job %d: %s, exit code %s (from %s)%n", done.jobId(), done.state(),
-                    done.exitCodeIfSet().isPresent() ? done.exitCodeIfSet().getAsInt() : "?", done.source());
+                    done.exitCode() == JobInfo.NONE ? "?" : done.exitCode(), done.source());
             System.out.printf("log %s:%n%s", logFile, Files.exists(logFile) ? Files.readString(logFile) : "(not written)\n");
             if (!done.state().equals(ai.ringrift.slurm.rest.JobState.COMPLETED) || done.exitCode() != 0) {
                 System.exit(1);

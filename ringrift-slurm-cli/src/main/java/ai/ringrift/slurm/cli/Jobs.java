@@ -84,6 +84,6 @@ final class Jobs {
     }
 
     static String exit(JobInfo j) {
-        return j.exitCodeIfSet().isPresent() ? String.valueOf(j.exitCode()) : "-";
+        return j.exitCode() == JobInfo.NONE ? "-" : String.valueOf(j.exitCode());
     }
 }

@@ -50,16 +50,17 @@ public final class WireMapping {
     }
 
     JobInfo controllerJob(Wire.Job j) {
-        List<String> states = orNone(j.jobState());
-        long jobId = orZero(j.jobId());
         long arrayJobId = number(j.arrayJobId(), 0);
-        int taskId = (int) number(j.arrayTaskId(), -1);
-        JobInfo raw = new JobInfo(jobId, arrayJobId, arrayJobId > 0 ? taskId : -1, j.name(), JobState.fromNames(states),
-                states, j.stateReason(), exitCode(j.exitCode()), signal(j.exitCode()), j.comment(), j.partition(),
-                j.account(), j.userName(), time(j.submitTime()), time(j.startTime()), time(j.endTime()), "", "",
-                JobInfo.Source.CONTROLLER, j.arrayTaskString());
-        return withPaths(raw, controllerPath(j.stdoutExpanded(), j.standardOutput(), raw),
-                controllerPath(j.stderrExpanded(), j.standardError(), raw));
+        JobInfo.Builder job = JobInfo.builder().source(JobInfo.Source.CONTROLLER)
+                .jobId(orZero(j.jobId())).arrayJobId(arrayJobId)
+                .arrayTaskId(arrayJobId > 0 ? (int) number(j.arrayTaskId(), JobInfo.NONE) : JobInfo.NONE)
+                .arrayTasks(j.arrayTaskString()).name(j.name()).stateNames(orNone(j.jobState())).stateReason(j.stateReason())
+                .exitCode(exitCode(j.exitCode())).signal(signal(j.exitCode())).comment(j.comment()).partition(j.partition())
+                .account(j.account()).user(j.userName())
+                .submitTime(time(j.submitTime())).startTime(time(j.startTime())).endTime(time(j.endTime()));
+        JobInfo ids = job.build(); // the patterns below expand with its ids, name and user
+        return job.standardOutput(controllerPath(j.stdoutExpanded(), j.standardOutput(), ids))
+                .standardError(controllerPath(j.stderrExpanded(), j.standardError(), ids)).build();
     }
 
     /**
@@ -78,18 +79,22 @@ public final class WireMapping {
     }
 
     JobInfo accountingJob(Wire.AccountingJob j) {
-        List<String> states = j.state() == null ? List.of() : orNone(j.state().current());
         Wire.AccountingArray array = j.array();
         long arrayJobId = array == null || array.jobId() == null ? 0 : array.jobId();
-        int taskId = array == null ? -1 : (int) number(array.taskId(), -1);
         Wire.AccountingTime time = j.time();
         boolean paths = quirks.accountingHasExpandedPaths();
-        return new JobInfo(orZero(j.jobId()), arrayJobId, arrayJobId > 0 ? taskId : -1, j.name(),
-                JobState.fromNames(states), states, j.state() == null ? "" : j.state().reason(), exitCode(j.exitCode()),
-                signal(j.exitCode()), j.comment() == null ? "" : j.comment().job(), j.partition(), j.account(), j.user(),
-                time == null ? null : epoch(time.submission()), time == null ? null : epoch(time.start()),
-                time == null ? null : epoch(time.end()), paths ? orEmpty(j.stdoutExpanded()) : "",
-                paths ? orEmpty(j.stderrExpanded()) : "", JobInfo.Source.ACCOUNTING, array == null ? "" : array.task());
+        return JobInfo.builder().source(JobInfo.Source.ACCOUNTING)
+                .jobId(orZero(j.jobId())).arrayJobId(arrayJobId)
+                .arrayTaskId(arrayJobId > 0 && array != null ? (int) number(array.taskId(), JobInfo.NONE) : JobInfo.NONE)
+                .arrayTasks(array == null ? "" : array.task()).name(j.name())
+                .stateNames(j.state() == null ? List.of() : orNone(j.state().current()))
+                .stateReason(j.state() == null ? "" : j.state().reason())
+                .exitCode(exitCode(j.exitCode())).signal(signal(j.exitCode()))
+                .comment(j.comment() == null ? "" : j.comment().job()).partition(j.partition()).account(j.account()).user(j.user())
+                .submitTime(time == null ? null : epoch(time.submission())).startTime(time == null ? null : epoch(time.start()))
+                .endTime(time == null ? null : epoch(time.end()))
+                .standardOutput(paths ? orEmpty(j.stdoutExpanded()) : "").standardError(paths ? orEmpty(j.stderrExpanded()) : "")
+                .build();
     }
 
     static PartitionInfo partition(Wire.Partition p) {
@@ -128,18 +133,12 @@ public final class WireMapping {
         return total;
     }
 
-    private static JobInfo withPaths(JobInfo j, String out, String err) {
-        return new JobInfo(j.jobId(), j.arrayJobId(), j.arrayTaskId(), j.name(), j.state(), j.stateNames(), j.stateReason(),
-                j.exitCode(), j.signal(), j.comment(), j.partition(), j.account(), j.user(), j.submitTime(), j.startTime(),
-                j.endTime(), out, err, j.source(), j.arrayTasks());
-    }
-
     private static int exitCode(Wire.ExitCode code) {
-        return code == null ? -1 : (int) number(code.returnCode(), -1);
+        return code == null ? JobInfo.NONE : (int) number(code.returnCode(), JobInfo.NONE);
     }
 
     private static int signal(Wire.ExitCode code) {
-        return code == null || code.signal() == null ? -1 : (int) number(code.signal().id(), -1);
+        return code == null || code.signal() == null ? JobInfo.NONE : (int) number(code.signal().id(), JobInfo.NONE);
     }
 
     private static long number(Wire.NoVal n, long unset) {
