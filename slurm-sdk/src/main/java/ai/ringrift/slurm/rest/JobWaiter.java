@@ -64,7 +64,7 @@ public final class JobWaiter {
     }
 
     /** Waits for one plain job; returns its final record. */
-    public JobInfo await(long jobId, Duration deadline) {
+    public JobInfo await(long jobId, Duration deadline) throws InterruptedException {
         return await(List.of(Target.job(jobId)), deadline).get(0);
     }
 
@@ -72,8 +72,10 @@ public final class JobWaiter {
      * Waits for every target to be final; returns the final record of every job and array task,
      * ordered by job id and task. Fails with {@link JobWaitTimeoutException} at the deadline, and with
      * the {@link SlurmException} that ended the watching when it cannot go on (a refused token, ...).
+     * The one rule of every wait in the SDK and the backend: an interrupt ends it with
+     * {@link InterruptedException} (the jobs go on in Slurm); only the deadline is a timeout.
      */
-    public List<JobInfo> await(Collection<Target> targets, Duration deadline) {
+    public List<JobInfo> await(Collection<Target> targets, Duration deadline) throws InterruptedException {
         Objects.requireNonNull(targets, "targets == null");
         if (deadline == null || deadline.isNegative() || deadline.isZero()) {
             throw new SlurmUsageException("the deadline must be a positive duration, not " + deadline);
@@ -95,9 +97,6 @@ public final class JobWaiter {
         } catch (ExecutionException e) {
             Throwable cause = Retrier.unwrap(e);
             throw cause instanceof RuntimeException re ? re : new SlurmUnreachableException(String.valueOf(cause), true, cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new JobWaitTimeoutException("interrupted: " + ids, deadline, ids, false);
         }
         List<JobInfo> sorted = new ArrayList<>(finals);
         sorted.sort(Comparator.comparingLong((JobInfo j) -> j.arrayJobId() > 0 ? j.arrayJobId() : j.jobId())

@@ -55,7 +55,7 @@ class JobWaiterTest {
     }
 
     @Test
-    void aJobThatEndedIsReturnedAfterOneStateRequestAndOneRead() {
+    void aJobThatEndedIsReturnedAfterOneStateRequestAndOneRead() throws Exception {
         JobInfo done = waiter().await(DONE, Duration.ofSeconds(10));
         assertThat(done.jobId()).isEqualTo(DONE);
         assertThat(done.state()).isEqualTo(JobState.COMPLETED);
@@ -65,7 +65,7 @@ class JobWaiterTest {
     }
 
     @Test
-    void aHeldJobPassesTheDeadlineAndIsLeftRunning() {
+    void aHeldJobPassesTheDeadlineAndIsLeftRunning() throws Exception {
         assertThatThrownBy(() -> waiter().await(List.of(JobWaiter.Target.job(HELD), JobWaiter.Target.job(DONE)),
                 Duration.ofMillis(800)))
                 .isInstanceOf(JobWaitTimeoutException.class)
@@ -83,7 +83,7 @@ class JobWaiterTest {
     }
 
     @Test
-    void aRefusedTokenEndsTheWaitWithItsOwnError() {
+    void aRefusedTokenEndsTheWaitWithItsOwnError() throws Exception {
         wm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
                 urlPathEqualTo("/slurm/v0.0.40/jobs/state/")).atPriority(1).willReturn(
                 com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(511)
