@@ -144,6 +144,19 @@ class RecordAnswersRealClusterIT {
                 400, 422, 500);
         record("error-submit-invalid-qos", submit(job("rec-bad", "#!/bin/bash\ntrue\n").put("qos", "no-such-qos")), 400, 422, 500);
         record("error-get-unknown-job", get(path("slurm", "job/999999999"), token), 400, 404, 422, 500);
+        // what the test kit's fake (ai.ringrift.slurm.testing.fake) answers from: GPUs no node has (2014),
+        // a version the server does not serve (404, text/plain), cancels of unknown jobs, an unknown job in slurmdbd
+        record("error-submit-unavailable-resources", submit(job("rec-bad", "#!/bin/bash\ntrue\n").put("partition", "gpu-train")
+                .put("tres_per_node", "gres/gpu:64")), 400, 422, 500);
+        String other = version.equals("v0.0.40") ? "v0.0.44" : "v0.0.40"; // 24.11 serves no v0.0.44, 26.05 no v0.0.40
+        record("error-version-not-served", get("/slurm/" + other + "/ping/", token), 404);
+        // below MaxJobId (67043328 by default; 999999999 is answered 404 by 24.11), above any id the local clusters reach
+        record("job-cancel-unknown", delete(path("slurm", "job/9999999")), 200);
+        ObjectNode two = JSON.createObjectNode();
+        two.putArray("jobs").add("9999998").add("9999999");
+        record("jobs-cancel-many", new Request.Builder().url(url(path("slurm", "jobs/"))).header("X-SLURM-USER-TOKEN", token)
+                .delete(RequestBody.create(JSON.writeValueAsBytes(two), APPLICATION_JSON)).build(), 200);
+        record("slurmdb-job-unknown", get(path("slurmdb", "job/9999999"), token), 200);
         record("error-auth-bad-token-jobs", get(path("slurm", "jobs/"), "not-a-token"), 401, 403, 511, 500);
         String expired = cluster.mintToken(cluster.user(), Duration.ofSeconds(1), Clock.offset(Clock.systemUTC(), Duration.ofHours(-1)));
         record("error-auth-expired-token-jobs", get(path("slurm", "jobs/"), expired), 401, 403, 511, 500);

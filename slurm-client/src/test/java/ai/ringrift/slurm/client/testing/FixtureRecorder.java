@@ -25,7 +25,8 @@ public final class FixtureRecorder implements Interceptor {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private record Exchange(String method, String pathAndQuery, String requestBody, int status, String responseBody) {}
+    private record Exchange(String method, String pathAndQuery, String requestBody, int status, String responseBody,
+            String contentType) {}
 
     private final ThreadLocal<Exchange> last = new ThreadLocal<>();
     private final Path dir;
@@ -61,7 +62,7 @@ public final class FixtureRecorder implements Interceptor {
         String body = response.peekBody(64L * 1024 * 1024).string();
         String query = request.url().encodedQuery();
         last.set(new Exchange(request.method(), request.url().encodedPath() + (query == null ? "" : "?" + query),
-                requestBody, response.code(), body));
+                requestBody, response.code(), body, response.header("Content-Type", "application/json")));
         return response;
     }
 
@@ -80,7 +81,7 @@ public final class FixtureRecorder implements Interceptor {
         request.put("urlPath", q < 0 ? path : path.substring(0, q));
         ObjectNode response = mapping.putObject("response");
         response.put("status", exchange.status());
-        response.putObject("headers").put("Content-Type", "application/json");
+        response.putObject("headers").put("Content-Type", exchange.contentType()); // as the server sent it
         try {
             JsonNode body = JSON.readTree(exchange.responseBody());
             response.set("jsonBody", body);

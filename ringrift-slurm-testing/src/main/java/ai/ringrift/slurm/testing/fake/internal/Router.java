@@ -357,9 +357,8 @@ public final class Router implements ResponseDefinitionTransformerV2 {
         if (answers.has("error-version-not-served")) {
             return answers.recorded("error-version-not-served");
         }
-        return new Answers.Answer(404, "text/plain", "Unable to find requested URL endpoint. Please query the '/openapi/v3' "
-                + "endpoint or visit 'https://slurm.schedmd.com/rest_api.html' for the OpenAPI specification which includes "
-                + "a list of all possible slurmrestd endpoints.");
+        return new Answers.Answer(404, "text/plain", "fake slurmrestd: no path " + "here (and no recording error-version-not-served of "
+                + answers.version() + " to answer as the real one does)");
     }
 
     private static List<String> values(LoggedRequest request, String name) {
