@@ -277,7 +277,7 @@ public final class FakeSlurm implements BeforeAllCallback, AfterAllCallback, Bef
     /** Tokens for {@code user} minted from the fake's key, renewed on the fake's clock. */
     public TokenSource tokenSource(String user) {
         requireStarted();
-        return TokenSources.jwtKey(keyFile, user, Duration.ofHours(1), time);
+        return TokenSources.jwtKey(keyFile, user, Duration.ofDays(1), time);
     }
 
     /** The fake's HS256 key file, for {@code TokenSources.jwtKey} (or your service's own way of minting). */
@@ -318,6 +318,17 @@ public final class FakeSlurm implements BeforeAllCallback, AfterAllCallback, Bef
     public FakeSlurm onJobs(Predicate<FakeJob> matching, JobRun run) {
         requireStarted();
         model.addRule(Objects.requireNonNull(matching, "matching == null"), Objects.requireNonNull(run, "run == null"));
+        return this;
+    }
+
+    /**
+     * What the next jobs submitted do, one run each in order (an array's tasks all do the run its
+     * submission got), before any {@link #onJobs} rule: {@code onNextJobs(fails, succeeds)} for a
+     * service that resubmits once.
+     */
+    public FakeSlurm onNextJobs(JobRun... runs) {
+        requireStarted();
+        model.addNext(List.of(runs));
         return this;
     }
 

@@ -112,6 +112,18 @@ public final class Answers {
         return answer("ping", body("ping"));
     }
 
+    /** The ping of a client whose token slurmctld refuses: answered, with the controller down to it. */
+    Answer pingRefused() {
+        ObjectNode body = body("ping");
+        for (JsonNode ping : body.path("pings")) {
+            ((ObjectNode) ping).put("pinged", "DOWN");
+            if (ping.has("responding")) {
+                ((ObjectNode) ping).put("responding", false);
+            }
+        }
+        return answer("ping", body);
+    }
+
     Answer tres() {
         return answer("slurmdb-tres", body("slurmdb-tres"));
     }

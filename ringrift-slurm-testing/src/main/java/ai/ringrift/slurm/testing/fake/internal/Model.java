@@ -139,6 +139,7 @@ public final class Model {
         jobs.clear();
         arrays.clear();
         rules.clear();
+        next.clear();
         cluster.nodes().forEach(n -> nodeUp.put(n.name(), true));
         accountingDelay = Duration.ZERO;
         cursor = clock.instant();
@@ -146,6 +147,13 @@ public final class Model {
 
     public synchronized void accountingDelay(Duration d) {
         this.accountingDelay = d;
+    }
+
+    private final java.util.Deque<JobRun> next = new java.util.concurrent.ConcurrentLinkedDeque<>();
+
+    /** What the next jobs submitted do, in order, before any rule. */
+    public void addNext(List<JobRun> runs) {
+        next.addAll(runs);
     }
 
     public void addRule(Predicate<FakeJob> matches, JobRun run) {
@@ -209,7 +217,9 @@ public final class Model {
             }
             jobs.put(id, job);
         } else {
-            ArrayRest rest = new ArrayRest(id, s, tasks, throttle, s.array(), now, task -> runOf(s, id, task));
+            JobRun first = next.poll();
+            ArrayRest rest = new ArrayRest(id, s, tasks, throttle, s.array(), now,
+                    task -> first != null ? first : runOf(s, id, Math.max(1, task)));
             if (s.hold()) {
                 rest.reason = "JobHeldUser";
             }
@@ -235,6 +245,12 @@ public final class Model {
     }
 
     private JobRun runOf(Spec s, long id, int task) {
+        if (task <= 0) { // a plain job, or an array (its tasks share the array's run)
+            JobRun queued = next.poll();
+            if (queued != null) {
+                return queued;
+            }
+        }
         FakeJob probe = new FakeJob(id, task < 0 ? 0 : id, task, "", s.name(), s.comment(), s.partition(), s.account(),
                 s.qos() == null ? "" : s.qos(), s.user(), JobState.PENDING, List.of(), "None", -1, 0, clock.instant(),
                 Optional.empty(), Optional.empty(), "", true);

@@ -125,6 +125,10 @@ public final class Router implements ResponseDefinitionTransformerV2 {
             checked = new Jwt.Checked(Jwt.Verdict.BAD, null);
         }
         if (checked.verdict() != Jwt.Verdict.OK) {
+            if (!db && request.getMethod().getName().equals("GET") && rest.equals("ping/")) {
+                // slurmrestd answers a ping whatever the token: 200, with slurmctld "DOWN" to it (checked on 24.11 and 26.05)
+                return Result.of(answers.pingRefused());
+            }
             if (db) {
                 return Result.of(answers.recorded("error-auth-expired-token-slurmdb"));
             }
