@@ -10,7 +10,9 @@
 # fault and tracking-cost suites run once, on the full suite's pair.
 # Brings up the local 26.05 cluster (scripts/local-slurm.sh --release 26.05 up). Each pair writes its
 # reports in MODULE/target/failsafe-reports-RELEASE-VERSION. Then the pinned v0.0.42 and v0.0.44
-# specs are compared with what Slurm 26.05 serves. Run after mvn install (the consumer check in
+# specs are compared with what Slurm 26.05 serves, and the test kit's fake slurmrestd is checked against
+# Slurm 26.05 by the contract suite (FakeContractRealClusterIT: the versions recorded from 26.05; the
+# full suite runs it against 24.11). Run after mvn install (the consumer check in
 # .ci/run does it); exits non-zero when anything fails.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -22,12 +24,12 @@ suites=SlurmRestClientRealClusterIT,SlurmBackendRealClusterIT,CliRealClusterIT
 # Failsafe writes its reports to target/failsafe-reports whatever it is told; each run here moves
 # them to a directory of their own (counted by .ci/run's closing line), and the full suite's
 # reports, set aside first, come back at the end.
-for m in $modules slurm-client; do
+for m in $modules slurm-client ringrift-slurm-testing; do
   rm -rf "$m/target/failsafe-reports-"*
   [ -d "$m/target/failsafe-reports" ] && mv "$m/target/failsafe-reports" "$m/target/failsafe-reports.suite"
 done
 restore() {
-  for m in $modules slurm-client; do
+  for m in $modules slurm-client ringrift-slurm-testing; do
     if [ -d "$m/target/failsafe-reports.suite" ]; then
       rm -rf "$m/target/failsafe-reports"
       mv "$m/target/failsafe-reports.suite" "$m/target/failsafe-reports"
@@ -68,6 +70,19 @@ else
   keep slurm-client 26.05-specs
   grep -E 'Tests run:|<<<|Expecting|differ' "$log" | tail -n 10
   echo "[versions] pinned specs against Slurm 26.05: FAILED (log: $log)"
+  failed=$((failed + 1))
+fi
+# the fake slurmrestd against Slurm 26.05: the same scenarios through the SDK on both, compared step by step
+t0=$SECONDS
+log=$(mktemp -t version-matrix-contract.XXXX.log)
+if RINGRIFT_SLURM_RELEASE=26.05 mvn -B -ntp verify -pl ringrift-slurm-testing -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dit.test=FakeContractRealClusterIT -Dfailsafe.failIfNoSpecifiedTests=false >"$log" 2>&1; then
+  keep ringrift-slurm-testing 26.05-contract
+  echo "[versions] fake slurmrestd against Slurm 26.05 ($(grep -o 'contract v0\.0\.[0-9]*' "$log" | tr '\n' ' ')): passed in $((SECONDS - t0)) s"
+else
+  keep ringrift-slurm-testing 26.05-contract
+  grep -E 'Tests run:|<<<|scenario' "$log" | tail -n 20
+  echo "[versions] fake slurmrestd against Slurm 26.05: FAILED (log: $log)"
   failed=$((failed + 1))
 fi
 exit $failed
