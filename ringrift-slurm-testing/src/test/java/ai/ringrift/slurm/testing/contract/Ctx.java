@@ -226,7 +226,7 @@ final class Ctx implements AutoCloseable {
             if (s.startsWith("wait")) {
                 shown = new ArrayList<>(new TreeSet<>(requests));
             } else {
-                shown = requests; // every request, in order: a submit sent twice must show
+                shown = requests; // every request, in order: a submit sent twice, a retry, must show
             }
             for (String r : shown) {
                 out.add(scenario + " | " + s + " | sent " + r);

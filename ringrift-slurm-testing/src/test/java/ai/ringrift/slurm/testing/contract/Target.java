@@ -50,7 +50,11 @@ abstract class Target implements AutoCloseable {
                 Clock.offset(clock(), Duration.ofHours(-2))).current().value());
     }
 
-    /** Tokens for the right user signed with another key. */
+    /**
+     * A token for the right user signed with another key, fixed: a key-minted source would be
+     * renewed and the request sent once more only when the renewal differs, that is once its
+     * second has passed (timing, not behaviour).
+     */
     TokenSource foreignTokens() {
         try {
             Path other = Files.createTempFile("contract-foreign", ".key",
@@ -59,7 +63,7 @@ abstract class Target implements AutoCloseable {
             new SecureRandom().nextBytes(key);
             Files.write(other, key);
             other.toFile().deleteOnExit();
-            return TokenSources.jwtKey(other, user(), Duration.ofHours(1), clock());
+            return TokenSources.fixed(TokenSources.jwtKey(other, user(), Duration.ofHours(1), clock()).current().value());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
