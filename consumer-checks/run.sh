@@ -5,6 +5,8 @@
 #   test-kit-junit-5.11.4   the test kit with JUnit 5.11.4, without the BOM
 #   test-kit-junit-5.14.4   the test kit with JUnit 5.14.4, with the BOM
 #   backend-from-yaml       the backend from config/unified_loop.yaml, against the real cluster (BOM)
+#   fake-slurm-service      a small service tested against the test kit's fake slurmrestd only (BOM),
+#                           with JUnit 5.11.4 and with 5.14.4 (-Djunit.version)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 project=$(cd "$here/.." && pwd)
@@ -13,10 +15,14 @@ failed=0
 if facts=$("$project/scripts/local-slurm.sh" env 2>/dev/null); then
   while IFS='=' read -r key value; do [ -n "$key" ] && export "$key=$value"; done <<<"$facts"
 fi
-for sample in sdk-alone test-kit-junit-5.11.4 test-kit-junit-5.14.4 backend-from-yaml; do
+for entry in sdk-alone test-kit-junit-5.11.4 test-kit-junit-5.14.4 backend-from-yaml fake-slurm-service@5.11.4 fake-slurm-service@5.14.4; do
   t0=$SECONDS
-  if mvn -B -q -ntp -f "$here/$sample/pom.xml" -Dringrift.project="$project" clean verify >"$here/$sample.log" 2>&1; then
-    tests=$(cat "$here/$sample"/target/surefire-reports/TEST-*.xml 2>/dev/null | grep -o '<testsuite [^>]*>' |
+  dir=${entry%@*}
+  sample=${entry/@/-junit-}
+  extra=()
+  [ "$dir" != "$entry" ] && extra=(-Djunit.version="${entry#*@}")
+  if mvn -B -q -ntp -f "$here/$dir/pom.xml" -Dringrift.project="$project" "${extra[@]}" clean verify >"$here/$sample.log" 2>&1; then
+    tests=$(cat "$here/$dir"/target/surefire-reports/TEST-*.xml 2>/dev/null | grep -o '<testsuite [^>]*>' |
       awk '{ match($0, / tests="[0-9]+"/); t += substr($0, RSTART + 8, RLENGTH - 9) } END { print t + 0 }')
     echo "[consumer] $sample: passed ($tests tests) in $((SECONDS - t0)) s"
   else

@@ -11,7 +11,9 @@
 # the command line's (CliRealClusterIT: preflight, smoke, the loop, submit --wait). The heavy load,
 # fault and tracking-cost suites run once, on the full suite's pair. Then each pinned spec is
 # compared with what the release that generated it serves, and what that release answers today with
-# the committed recordings of the versions recorded on it (RecordAnswersRealClusterIT, by shape).
+# the committed recordings of the versions recorded on it (RecordAnswersRealClusterIT, by shape), and
+# the test kit's fake against it by the contract suite (FakeContractRealClusterIT; the full suite runs
+# both against the first release).
 #
 # The releases run at once (one lane each, their pairs one after another): each pair runs only
 # Failsafe on what the build compiled (run after mvn install; the consumer check in .ci/run does
@@ -25,7 +27,7 @@ suites=SlurmRestClientRealClusterIT,SlurmBackendRealClusterIT,CliRealClusterIT
 full_suite_release=$(versions_local_releases | head -1)
 logs=$(mktemp -d -t version-matrix.XXXX)
 
-for m in slurm-sdk ringrift-backend ringrift-slurm-cli slurm-client ringrift-slurm-recordings; do rm -rf "$m/target/failsafe-reports-"*; done
+for m in slurm-sdk ringrift-backend ringrift-slurm-cli slurm-client ringrift-slurm-recordings ringrift-slurm-testing; do rm -rf "$m/target/failsafe-reports-"*; done
 
 failsafe() { # RELEASE VERSION(auto|vX) NAME MODULES TESTS: one Failsafe run against that release's cluster
   local release=$1 version=$2 name=$3 modules=$4 tests=$5
@@ -54,10 +56,11 @@ lane() { # RELEASE: its pairs, then its pinned specs, one after another; prints 
   done
   [ "$release" = "$full_suite_release" ] && return $failed # its specs and recordings are checked in the full suite
   t0=$SECONDS
-  # the pinned specs this release generated, and its answers against the committed recordings (by shape)
-  if failsafe "$release" auto "$release-specs" slurm-client,ringrift-slurm-recordings \
-      PinnedSpecMatchesServerIT,RecordAnswersRealClusterIT; then
-    echo "[versions] $(grep -o 'pinned specs .* serves.*' "$logs/$release-specs.log" | head -1); its answers have the recordings' shape: passed in $((SECONDS - t0)) s"
+  # the pinned specs this release generated, its answers against the committed recordings (by shape),
+  # and the test kit's fake against it (the contract suite, for the versions recorded on it)
+  if failsafe "$release" auto "$release-specs" slurm-client,ringrift-slurm-recordings,ringrift-slurm-testing \
+      PinnedSpecMatchesServerIT,RecordAnswersRealClusterIT,FakeContractRealClusterIT; then
+    echo "[versions] $(grep -o 'pinned specs .* serves.*' "$logs/$release-specs.log" | head -1); its answers have the recordings' shape; $(grep -o 'contract v0.0.4[0-9]: [^,]*' "$logs/$release-specs.log" | tr '\n' ';'): passed in $((SECONDS - t0)) s"
   else
     grep -E 'Tests run:|<<<|Expecting|differ| is new| is gone| was ' "$logs/$release-specs.log" | tail -n 20
     echo "[versions] pinned specs and recordings against Slurm $release: FAILED (log: $logs/$release-specs.log)"

@@ -42,6 +42,13 @@ public final class Recordings {
         return mapping(version, name).toString();
     }
 
+    /** Whether {@code version} has a recording of that name. */
+    public static boolean exists(String version, String name) {
+        Objects.requireNonNull(version, "version == null");
+        Objects.requireNonNull(name, "name == null");
+        return Recordings.class.getClassLoader().getResource("slurmrestd/" + version + "/mappings/" + name + ".json") != null;
+    }
+
     /** The whole WireMock mapping of a recording: {@code request} and {@code response}. */
     public static JsonNode mapping(String version, String name) {
         Objects.requireNonNull(version, "version == null");

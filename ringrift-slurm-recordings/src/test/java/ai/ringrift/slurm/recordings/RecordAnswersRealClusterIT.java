@@ -48,6 +48,8 @@ class RecordAnswersRealClusterIT {
     private static String release;
     /** Whether the version's table entry says slurmctld's requeue is served. */
     private static boolean requeue;
+    /** The version table (openapi/versions.json) and this cluster's release. */
+    private static JsonNode versionTable;
     private static OkHttpClient http;
     private static FixtureRecorder recorder;
     private static Path dir;
@@ -71,6 +73,7 @@ class RecordAnswersRealClusterIT {
         OkHttpClient plain = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(60)).build();
         Path openapi = Path.of(System.getProperty("project.root", "..")).resolve("openapi/versions.json");
         JsonNode versions = JSON.readTree(openapi.toFile());
+        versionTable = versions;
         String here = null;
         for (JsonNode v : versions.path("versions")) {
             try (Response r = plain.newCall(get("/slurm/" + v.path("version").asText() + "/ping/", cluster.userToken())).execute()) {
@@ -112,7 +115,6 @@ class RecordAnswersRealClusterIT {
                 theAnswersOfAJobsLife();
                 theRefusals();
                 theStateRowShapes();
-                aVersionNotServed(versions, here);
             } finally {
                 writeTable();
             }
@@ -209,6 +211,19 @@ class RecordAnswersRealClusterIT {
                 400, 422, 500);
         record("error-submit-invalid-qos", submit(job("rec-bad", "#!/bin/bash\ntrue\n").put("qos", "no-such-qos")), 400, 422, 500);
         record("error-get-unknown-job", get(path("slurm", "job/999999999"), token), 400, 404, 422, 500);
+        // what the test kit's fake (ai.ringrift.slurm.testing.fake) answers from: GPUs no node has (2014),
+        // a version the server does not serve (404, text/plain), cancels of unknown jobs, an unknown job in slurmdbd
+        record("error-submit-unavailable-resources", submit(job("rec-bad", "#!/bin/bash\ntrue\n").put("partition", "gpu-train")
+                .put("tres_per_node", "gres/gpu:64")), 400, 422, 500);
+        String other = notServedHere(); // a version of the table this release does not serve
+        record("error-version-not-served", get("/slurm/" + other + "/ping/", token), 404);
+        // below MaxJobId (67043328 by default; 999999999 is answered 404 by 24.11), above any id the local clusters reach
+        record("job-cancel-unknown", delete(path("slurm", "job/9999999")), 200);
+        ObjectNode two = JSON.createObjectNode();
+        two.putArray("jobs").add("9999998").add("9999999");
+        record("jobs-cancel-many", new Request.Builder().url(url(path("slurm", "jobs/"))).header("X-SLURM-USER-TOKEN", token)
+                .delete(RequestBody.create(JSON.writeValueAsBytes(two), APPLICATION_JSON)).build(), 200);
+        record("slurmdb-job-unknown", get(path("slurmdb", "job/9999999"), token), 200);
         record("error-auth-bad-token-jobs", get(path("slurm", "jobs/"), "not-a-token"), 401, 403, 511, 500);
         String expired = cluster.mintToken(cluster.user(), Duration.ofSeconds(1), Clock.offset(Clock.systemUTC(), Duration.ofHours(-1)));
         record("error-auth-expired-token-jobs", get(path("slurm", "jobs/"), expired), 401, 403, 511, 500);
@@ -250,23 +265,23 @@ class RecordAnswersRealClusterIT {
         send(delete(path("slurm", "job/" + hetJob)));
     }
 
-    /** What this server answers for a version of the table it does not serve (the SDK's negotiation reads it). */
-    private static void aVersionNotServed(JsonNode table, String here) throws IOException {
-        for (JsonNode v : table.path("versions")) {
+    /** A version of the table the release being recorded does not serve. */
+    private static String notServedHere() {
+        for (JsonNode v : versionTable.path("versions")) {
             String name = v.path("version").asText();
             boolean served = false;
-            for (JsonNode r : table.path("releases")) {
-                if (here.startsWith(r.path("release").asText() + ".")) {
+            for (JsonNode r : versionTable.path("releases")) {
+                if (release.startsWith(r.path("release").asText() + ".")) {
                     for (JsonNode x : r.path("serves")) {
                         served |= x.asText().equals(name);
                     }
                 }
             }
             if (!served) {
-                record("error-version-not-served", get("/slurm/" + name + "/ping/", cluster.userToken()), 404);
-                return;
+                return name;
             }
         }
+        throw new AssertionError("Slurm " + release + " serves every version of the table: none to record a 404 of");
     }
 
     // --- requests ---------------------------------------------------------------------------

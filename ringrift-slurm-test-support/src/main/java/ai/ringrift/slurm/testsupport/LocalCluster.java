@@ -57,11 +57,24 @@ public final class LocalCluster {
         this.facts = Map.copyOf(facts);
     }
 
-    /** The project's checkout: RINGRIFT_PROJECT_ROOT (the build sets it), else -Dproject.root, else the parent directory. */
+    /**
+     * The project's checkout: RINGRIFT_PROJECT_ROOT or -Dproject.root when they name it (the build
+     * sets both), else the nearest directory up from here that holds scripts/local-slurm.sh.
+     */
     public static Path projectRoot() {
         String env = System.getenv("RINGRIFT_PROJECT_ROOT");
-        String dir = env != null && !env.isBlank() ? env : System.getProperty("project.root", "..");
-        return Path.of(dir).toAbsolutePath().normalize();
+        for (String given : new String[] {env, System.getProperty("project.root")}) {
+            if (given != null && !given.isBlank() && Files.exists(Path.of(given, "scripts", "local-slurm.sh"))) {
+                return Path.of(given).toAbsolutePath().normalize();
+            }
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.exists(dir.resolve("scripts/local-slurm.sh"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("cannot find the project's checkout (scripts/local-slurm.sh) from " + Path.of("").toAbsolutePath()
+                + "; set RINGRIFT_PROJECT_ROOT");
     }
 
     /** The running local cluster; fails the calling test (or skips it, if asked to) when it is not up. */

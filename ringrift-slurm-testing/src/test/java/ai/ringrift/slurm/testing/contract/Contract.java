@@ -1,0 +1,127 @@
+package ai.ringrift.slurm.testing.contract;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+
+/** Runs the scenarios on a target and compares transcripts: a difference names the scenario and the step. */
+final class Contract {
+
+    private Contract() {}
+
+    /** Every scenario on its own target from {@code targets} (several at once), transcripts by scenario, in the scenarios' order. */
+    static Map<String, List<String>> run(Supplier<Target> targets, List<Scenarios.Scenario> scenarios, int parallel) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(parallel);
+        try {
+            Map<String, Future<List<String>>> futures = new LinkedHashMap<>();
+            for (Scenarios.Scenario s : scenarios) {
+                futures.put(s.name(), pool.submit(() -> runOne(targets, s)));
+            }
+            Map<String, List<String>> out = new LinkedHashMap<>();
+            for (Map.Entry<String, Future<List<String>>> e : futures.entrySet()) {
+                out.put(e.getKey(), e.getValue().get());
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static List<String> runOne(Supplier<Target> targets, Scenarios.Scenario s) {
+        try (Target target = targets.get(); Ctx c = new Ctx(target, s.name())) {
+            List<String> lines = new ArrayList<>();
+            try {
+                s.body().run(c);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                c.see("FAILED", c.error(e));
+            } catch (Exception | AssertionError e) {
+                c.see("FAILED", c.error(e));
+            } finally {
+                c.step("cleanup");
+                for (long id : c.named()) {
+                    try {
+                        c.client().cancel(id);
+                    } catch (RuntimeException ignored) {
+                        // ended already, or never created
+                    }
+                }
+            }
+            lines.addAll(c.transcript());
+            return lines;
+        }
+    }
+
+    static List<String> flatten(Map<String, List<String>> transcripts) {
+        return transcripts.values().stream().flatMap(List::stream).toList();
+    }
+
+    /**
+     * The differences between two transcripts, each naming the scenario and the step: the first
+     * line that differs in each step, with both sides' lines of that step.
+     */
+    static List<String> differences(String leftName, List<String> left, String rightName, List<String> right) {
+        Map<String, List<String>> l = bySteps(left);
+        Map<String, List<String>> r = bySteps(right);
+        List<String> out = new ArrayList<>();
+        List<String> keys = new ArrayList<>(l.keySet());
+        r.keySet().stream().filter(k -> !l.containsKey(k)).forEach(keys::add);
+        for (String key : keys) {
+            List<String> a = l.getOrDefault(key, List.of());
+            List<String> b = r.getOrDefault(key, List.of());
+            if (!a.equals(b)) {
+                String[] sc = key.split(" \\| ", 2);
+                StringBuilder sb = new StringBuilder("scenario '" + sc[0] + "', step '" + sc[1] + "':\n");
+                sb.append("  ").append(leftName).append(":\n");
+                a.forEach(x -> sb.append("    ").append(x.substring(key.length() + 3)).append('\n'));
+                if (a.isEmpty()) {
+                    sb.append("    (nothing: no such step)\n");
+                }
+                sb.append("  ").append(rightName).append(":\n");
+                b.forEach(x -> sb.append("    ").append(x.substring(key.length() + 3)).append('\n'));
+                if (b.isEmpty()) {
+                    sb.append("    (nothing: no such step)\n");
+                }
+                out.add(sb.toString());
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, List<String>> bySteps(List<String> lines) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (String line : lines) {
+            if (line.startsWith("#") || line.isBlank()) {
+                continue;
+            }
+            String[] p = line.split(" \\| ", 3);
+            out.computeIfAbsent(p[0] + " | " + p[1], k -> new ArrayList<>()).add(line);
+        }
+        return out;
+    }
+
+    /** The committed transcript of the real release for {@code version}: src/test/resources/contract/VERSION.transcript. */
+    static Path committed(String version) {
+        return Path.of("src/test/resources/contract").resolve(version + ".transcript");
+    }
+
+    static List<String> read(Path file) throws IOException {
+        return Files.readAllLines(file);
+    }
+
+    static void write(Path file, String header, List<String> lines) throws IOException {
+        Files.createDirectories(file.getParent());
+        List<String> all = new ArrayList<>();
+        all.add(header);
+        all.addAll(lines);
+        Files.write(file, all);
+    }
+}

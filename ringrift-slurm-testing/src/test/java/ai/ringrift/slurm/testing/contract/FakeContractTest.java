@@ -1,0 +1,38 @@
+package ai.ringrift.slurm.testing.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.ringrift.slurm.testing.fake.FakeSlurm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The contract suite against the fake of every API version the kit has recordings for, compared
+ * with what the real release answered the last time {@link FakeContractRealClusterIT} ran it
+ * (src/test/resources/contract/VERSION.transcript; that IT compares the fake with the live real
+ * cluster too, and writes the file again with -Dcontract.update=true). A difference fails naming
+ * the scenario and the step.
+ */
+class FakeContractTest {
+
+    static List<String> versions() {
+        return FakeSlurm.versions();
+    }
+
+    @ParameterizedTest(name = "fake {0}")
+    @MethodSource("versions")
+    void theFakeAnswersAsTheRealReleaseDid(String version) throws Exception {
+        Path committed = Contract.committed(version);
+        assertThat(Files.exists(committed)).as("no transcript of the real release for %s at %s: run FakeContractRealClusterIT "
+                + "against it with -Dcontract.update=true", version, committed).isTrue();
+        List<String> real = Contract.read(committed);
+        Map<String, List<String>> fake = Contract.run(() -> new Target.Fake(version), Scenarios.ALL, 4);
+        List<String> diff = Contract.differences("fake " + version, Contract.flatten(fake), real.get(0).replaceFirst("^# ", ""), real);
+        assertThat(diff).as("the fake %s against %s:\n%s", version, real.get(0), String.join("\n", diff)).isEmpty();
+        assertThat(fake).hasSize(Scenarios.ALL.size());
+    }
+}
