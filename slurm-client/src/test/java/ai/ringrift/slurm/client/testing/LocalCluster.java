@@ -41,8 +41,10 @@ public final class LocalCluster {
     private final Path sharedDir;
     private final Path rootDir;
     private final int minJobAgeSeconds;
+    private final Map<String, String> facts;
 
     private LocalCluster(Map<String, String> facts, Path envFile) {
+        this.facts = Map.copyOf(facts);
         this.restUrl = URI.create(need(facts, "SLURM_REST_URL", envFile));
         this.clusterName = need(facts, "SLURM_CLUSTER_NAME", envFile);
         this.user = need(facts, "SLURM_CLUSTER_USER", envFile);
@@ -241,6 +243,15 @@ public final class LocalCluster {
 
     public int minJobAgeSeconds() {
         return minJobAgeSeconds;
+    }
+
+    /**
+     * Any other fact of cluster.env, e.g. {@code SLURM_CONTAINER_IMAGE} (the SIF the script built, in
+     * the shared tree) and {@code SLURM_CONTAINER_IMAGE_ID} (what the image's
+     * {@code SLURM_CONTAINER_IMAGE_FILE} holds); empty when the file has no such line.
+     */
+    public java.util.Optional<String> fact(String key) {
+        return java.util.Optional.ofNullable(facts.get(key)).filter(v -> !v.isEmpty());
     }
 
     /** Stops one daemon of the cluster (mariadb, slurmdbd, slurmctld, slurmd, slurmrestd) and waits until it is gone. */
