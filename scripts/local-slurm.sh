@@ -188,6 +188,13 @@ ensure_root() {
     log "reusing the Debian $SUITE root at $ROOT (Slurm $RELEASE)"
     return
   fi
+  if [ -f "$ROOT_MARKER" ]; then
+    # a root of another suite is never changed into this one (a home given for the other release)
+    local had
+    had=$(cat "$ROOT_MARKER")
+    if [[ $had =~ ^([a-z]+): ]]; then had=${BASH_REMATCH[1]}; else had=trixie; fi
+    [ "$had" = "$SUITE" ] || die "the root at $ROOT is Debian $had, not $SUITE (Slurm $RELEASE): give this release another RINGRIFT_SLURM_HOME, or the --release that root was made for"
+  fi
   if root_has_slurm; then
     # a root from an earlier package list: add what is missing instead of building it again
     log "adding packages to the existing root: ${PACKAGES//,/ } ${APT_PACKAGES//,/ } (log: $HOME_DIR/apt-root.log)"
