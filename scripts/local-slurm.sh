@@ -484,6 +484,23 @@ is_running() {
   return 1
 }
 
+# A daemon an older version of this script started with chroot shares this host's mount namespace:
+# its jobs cannot make user namespaces. Such daemons are stopped here and started again below.
+restart_chrooted() {
+  local i name pid host
+  host=$(readlink /proc/self/ns/mnt)
+  for ((i = ${#DAEMONS[@]} - 1; i >= 0; i--)); do
+    name=${DAEMONS[i]}
+    if is_running "$name"; then
+      pid=$(pid_of "$name")
+      if [ "$(readlink "/proc/$pid/ns/mnt" 2>/dev/null)" = "$host" ]; then
+        log "$name (pid $pid) runs chrooted, as an older version of this script started it: starting it again in its own mount namespace"
+        stop_daemon "$name"
+      fi
+    fi
+  done
+}
+
 port_of() {
   case $1 in mariadb) echo "$DB_PORT" ;; slurmdbd) echo "$DBD_PORT" ;; slurmctld) echo "$CTLD_PORT" ;;
     slurmd) echo "$SLURMD_PORT" ;; slurmrestd) echo "$REST_PORT" ;; esac
@@ -627,6 +644,7 @@ cmd_up() {
   ensure_mounts
   ensure_apptainer_config
   ensure_image
+  restart_chrooted
   start_mariadb
   start_slurmdbd
   ensure_accounting
