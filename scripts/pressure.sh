@@ -37,8 +37,10 @@ RATE_LIMIT=rl_enable,rl_bucket_size=30,rl_refill_rate=40,rl_refill_period=1
 # 8 connections for clients: slurmrestd counts its listening socket among --max-connections (with 8,
 # a client's 8th connection is never served while the other 7 stay open)
 SMALL_SLURMRESTD="-t 2 --max-connections 9"
+# the cluster local-slurm.sh starts below (RINGRIFT_SLURM_HOME picks another instance, as it does there)
 home=/var/lib/ringrift-slurm
 [ "${RINGRIFT_SLURM_RELEASE:-24.11}" = 24.11 ] || home=/var/lib/ringrift-slurm-${RINGRIFT_SLURM_RELEASE}
+home=${RINGRIFT_SLURM_HOME:-$home}
 export RINGRIFT_SLURM_ENV_FILE=${RINGRIFT_SLURM_ENV_FILE:-$home/cluster.env}
 
 scripts/local-slurm.sh up
