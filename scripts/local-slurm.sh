@@ -11,17 +11,29 @@
 #   scripts/local-slurm.sh home            print where this release's cluster lives (root, shared tree, cluster.env)
 #   scripts/local-slurm.sh exec CMD...     run CMD inside the cluster's root as its administrator (e.g. scontrol)
 #
-# The daemons (MariaDB, slurmdbd, slurmctld, slurmd, slurmrestd) run chrooted in a Debian root made
-# with debootstrap: trixie for Slurm 24.11 (data parsers v0.0.40-v0.0.42), sid for Slurm 26.05
-# (v0.0.42-v0.0.45); Debian 12's own Slurm (22.05) has none of them. They share the host's network;
-# slurmrestd listens on 127.0.0.1 only. The two releases live apart (home, ports, cluster name), so
-# both can run at once.
+# The daemons (MariaDB, slurmdbd, slurmctld, slurmd, slurmrestd) run in a Debian root made with
+# debootstrap: trixie for Slurm 24.11 (data parsers v0.0.40-v0.0.42), sid for Slurm 26.05
+# (v0.0.42-v0.0.45); Debian 12's own Slurm (22.05) has none of them. Each daemon is entered into the
+# root with pivot_root in a private mount namespace of its own (unshare --mount), not with chroot:
+# the kernel refuses a new user namespace to a chrooted process, and apptainer in the jobs needs one.
+# They share the host's network; slurmrestd listens on 127.0.0.1 only. The two releases live apart
+# (home, ports, cluster name), so both can run at once.
+#
+# The root also gets apptainer from Debian's packages (sid has it; trixie has none, so the trixie
+# root takes sid's package alone, pinned: its dependencies all come from trixie), and up builds a
+# small SIF image with python3 from the root's own installed packages (no container registry), puts
+# it in the shared tree (shared/images/ringrift-ARCH.sif) and writes its path to cluster.env.
 #
 # Settings (environment):
 #   RINGRIFT_SLURM_RELEASE  24.11 (default) or 26.05; --release says the same
 #   RINGRIFT_SLURM_HOME   where the root, the shared directory and pid files live
 #                         (default /var/lib/ringrift-slurm; /var/lib/ringrift-slurm-26.05 for 26.05)
-#   SLURMRESTD_PORT       slurmrestd's port on 127.0.0.1 (default 6820; 6920 for 26.05)
+#   RINGRIFT_SLURM_PORT_BASE  every port is derived from it: MariaDB +16, slurmctld +17, slurmd +18,
+#                         slurmdbd +19, slurmrestd +20 (default 6800; 6900 for 26.05); another base
+#                         also gives another cluster name (ringrift-local[-2605]-BASE), so a second
+#                         instance of a release can run beside the first. Remembered in the home:
+#                         later calls with the same RINGRIFT_SLURM_HOME need not repeat it.
+#   SLURMRESTD_PORT       slurmrestd's port on 127.0.0.1 (default: the port base + 20)
 #   RINGRIFT_SLURM_USER   the unprivileged user whose jobs run (default ringrift)
 #   SLURM_MIN_JOB_AGE     seconds a finished job stays in slurmctld (default 30)
 #   SLURMCTLD_PARAMETERS  slurm.conf's SlurmctldParameters, e.g. rl_enable,rl_bucket_size=20 (default
@@ -37,10 +49,10 @@ if [ "${1:-}" = --release ]; then
   RELEASE=${2:?--release needs 24.11 or 26.05}
   shift 2
 fi
-# per release: the Debian suite that ships it, where it lives, and its ports
+# per release: the Debian suite that ships it, where it lives, its ports and cluster name
 case $RELEASE in
-  24.11) SUITE=trixie; DEFAULT_HOME=/var/lib/ringrift-slurm; PORT_BASE=6800; DEFAULT_DB_PORT=6816; CLUSTER=ringrift-local ;;
-  26.05) SUITE=sid; DEFAULT_HOME=/var/lib/ringrift-slurm-26.05; PORT_BASE=6900; DEFAULT_DB_PORT=6916; CLUSTER=ringrift-local-2605 ;;
+  24.11) SUITE=trixie; DEFAULT_HOME=/var/lib/ringrift-slurm; DEFAULT_PORT_BASE=6800; DEFAULT_CLUSTER=ringrift-local ;;
+  26.05) SUITE=sid; DEFAULT_HOME=/var/lib/ringrift-slurm-26.05; DEFAULT_PORT_BASE=6900; DEFAULT_CLUSTER=ringrift-local-2605 ;;
   *) printf '[local-slurm] ERROR: release %s is not one this script builds; use 24.11 or 26.05\n' "$RELEASE" >&2; exit 2 ;;
 esac
 CONF_SRC="$PROJECT_DIR/config/local-cluster"
@@ -52,34 +64,70 @@ RUN="$HOME_DIR/run"              # pid files and the mounts this script made
 ENV_FILE="$HOME_DIR/cluster.env"
 LOGS="$ROOT/var/log/slurm"
 
+# the port base: the setting, else the one this home was brought up with, else the release's
+PORT_BASE=${RINGRIFT_SLURM_PORT_BASE:-}
+if [ -z "$PORT_BASE" ] && [ -s "$HOME_DIR/port-base" ]; then
+  PORT_BASE=$(cat "$HOME_DIR/port-base")
+fi
+PORT_BASE=${PORT_BASE:-$DEFAULT_PORT_BASE}
+[[ $PORT_BASE =~ ^[0-9]+$ ]] && [ "$PORT_BASE" -ge 1024 ] && [ "$PORT_BASE" -le 65000 ] ||
+  { printf '[local-slurm] ERROR: RINGRIFT_SLURM_PORT_BASE=%s is not a port number from 1024 to 65000\n' "$PORT_BASE" >&2; exit 2; }
+if [ "$PORT_BASE" = "$DEFAULT_PORT_BASE" ]; then CLUSTER=$DEFAULT_CLUSTER; else CLUSTER=$DEFAULT_CLUSTER-$PORT_BASE; fi
+
 REST_PORT=${SLURMRESTD_PORT:-$((PORT_BASE + 20))}
 JOB_USER=${RINGRIFT_SLURM_USER:-ringrift}
 JOB_UID=4242
 REST_USER=slurmrest
 REST_UID=4243
 ACCOUNT=ringrift
+DB_PORT=$((PORT_BASE + 16))
 CTLD_PORT=$((PORT_BASE + 17))
 SLURMD_PORT=$((PORT_BASE + 18))
 DBD_PORT=$((PORT_BASE + 19))
-DB_PORT=$DEFAULT_DB_PORT
 MIN_JOB_AGE=${SLURM_MIN_JOB_AGE:-30}
 NODE_CPUS=8
 NODE_MEMORY_MB=16000
 
 # python3-minimal: the loop's canonical scripts (and the tests' stand-ins for them) are Python
 PACKAGES=slurmctld,slurmd,slurmrestd,slurm-client,slurm-wlm-jwt-plugin,slurmdbd,mariadb-server,python3-minimal
+# installed with apt once debootstrap is done (trixie has no apptainer: it comes from sid, pinned);
+# squashfuse lets apptainer mount a SIF unprivileged instead of unpacking it to /tmp at every start
+APT_PACKAGES=apptainer,squashfuse
 ROOT_MARKER="$ROOT/.ringrift-root"     # written last by a debootstrap that finished
 # what the marker holds: the package list (and the suite, for roots other than trixie)
-MARKER_VALUE=$([ "$SUITE" = trixie ] && echo "$PACKAGES" || echo "$SUITE:$PACKAGES")
+MARKER_VALUE=$([ "$SUITE" = trixie ] && echo "$PACKAGES,$APT_PACKAGES" || echo "$SUITE:$PACKAGES,$APT_PACKAGES")
+ARCH=$(uname -m)
+IMAGE_NAME=ringrift-$([ "$ARCH" = aarch64 ] && echo arm64 || echo "$ARCH").sif
+IMAGE_BUILD=/var/lib/ringrift-image    # in the root: the image's tree, the SIF and its stamp
+IMAGE="$SHARED/images/$IMAGE_NAME"     # where the jobs (and config) find it: the same path everywhere
+IMAGE_RECIPE=1                         # raise when build_image makes a different image
 DAEMONS=(mariadb slurmdbd slurmctld slurmd slurmrestd)
 
 log() { printf '[local-slurm] %s\n' "$*" >&2; }
 die() { printf '[local-slurm] ERROR: %s\n' "$*" >&2; exit 1; }
 
+# Short commands in the root (scontrol, sacctmgr, apt-get, useradd): chroot is enough for them.
 in_root() { env -u SLURM_JWT chroot "$ROOT" "$@"; }
 
+# The daemons, and whatever must be able to make user namespaces (apptainer), enter the root with
+# pivot_root in a private mount namespace: the kernel refuses a user namespace to a chrooted process
+# (its root is not its mount namespace's root), but not to one whose namespace root is the Debian
+# root. The root is bound onto itself (pivot_root needs a mount point), with the mounts under it
+# (/proc, /dev, /sys, the shared tree); the old root is detached, so nothing of the host's
+# filesystem is left in the namespace. No fork: the command keeps this process's pid.
+ENTER_SCRIPT='
+set -e
+mount --rbind "$0" "$0"
+cd "$0"
+pivot_root . .
+umount -l .
+cd /
+exec "$@"'
+ENTER=(env -u SLURM_JWT unshare --mount --propagation private -- /bin/sh -c "$ENTER_SCRIPT" "$ROOT")
+in_namespace() { "${ENTER[@]}" "$@"; }
+
 require_root() {
-  [ "$(id -u)" = 0 ] || die "this must run as root: it uses debootstrap, chroot, mount and mknod. Run it with sudo, or on a machine where you are root."
+  [ "$(id -u)" = 0 ] || die "this must run as root: it uses debootstrap, chroot, unshare, mount and mknod. Run it with sudo, or on a machine where you are root."
 }
 
 # ---------------------------------------------------------------- the Debian root
@@ -91,11 +139,50 @@ root_is_valid() {
     # /usr/sbin/slurmctld is a symlink into /etc/alternatives: test it from inside the root.
     in_root test -x "/usr/sbin/$bin" || return 1
   done
-  in_root test -x /usr/bin/sacctmgr && in_root test -x /usr/bin/scontrol && in_root test -x /usr/bin/python3
+  in_root test -x /usr/bin/sacctmgr && in_root test -x /usr/bin/scontrol && in_root test -x /usr/bin/python3 &&
+    in_root test -x /usr/bin/apptainer && in_root test -x /usr/bin/squashfuse
 }
 
 root_has_slurm() {
   [ -f "$ROOT_MARKER" ] && in_root test -x /usr/sbin/slurmctld && in_root test -x /usr/sbin/slurmrestd
+}
+
+# apt-get inside a root (DIR): /proc, /dev and /sys bound for the packages' scripts while it runs
+apt_in() { # dir apt-get-arguments...
+  local dir=$1 m made=() rc=0; shift
+  for m in proc dev sys; do
+    if ! mountpoint -q "$dir/$m"; then mount --bind "/$m" "$dir/$m" && made+=("$dir/$m"); fi
+  done
+  # the registry can lag behind sid's Valid-Until: do not refuse its Release file for that
+  env -u SLURM_JWT DEBIAN_FRONTEND=noninteractive chroot "$dir" apt-get -o Acquire::Check-Valid-Until=false "$@" || rc=$?
+  for m in "${made[@]}"; do umount -l "$m" 2>/dev/null || true; done
+  return $rc
+}
+
+# Adds every package of the list to the root in DIR with apt (what debootstrap cannot add, and what
+# a root made from an earlier list lacks). Trixie has no apptainer (nor its backports): sid's package
+# is taken for it alone, pinned so that nothing else ever comes from sid; its dependencies
+# (squashfs-tools, uidmap, libseccomp2, ...) are trixie's, and its libc6 >= 2.38 holds there.
+add_packages() { # dir
+  local dir=$1 mirror
+  if [ "$SUITE" = trixie ]; then
+    # the same package registry as the root's own trixie line (debootstrap's default)
+    mirror=$(awk '$1 == "deb" && $3 == "trixie" {print $2; exit}' "$dir/etc/apt/sources.list" 2>/dev/null)
+    [ -n "$mirror" ] || { log "no 'deb URL trixie' line in $dir/etc/apt/sources.list to take sid's apptainer from"; return 1; }
+    echo "deb [check-valid-until=no] $mirror sid main" >"$dir/etc/apt/sources.list.d/ringrift-sid-apptainer.list"
+    cat >"$dir/etc/apt/preferences.d/ringrift-sid-apptainer" <<'EOF'
+# only apptainer comes from sid (trixie has none); everything else stays trixie's
+Package: *
+Pin: release n=sid
+Pin-Priority: -1
+
+Package: apptainer
+Pin: release n=sid
+Pin-Priority: 500
+EOF
+  fi
+  apt_in "$dir" update -qq &&
+    apt_in "$dir" install -y -qq --no-install-recommends ${PACKAGES//,/ } ${APT_PACKAGES//,/ }
 }
 
 ensure_root() {
@@ -103,15 +190,21 @@ ensure_root() {
     log "reusing the Debian $SUITE root at $ROOT (Slurm $RELEASE)"
     return
   fi
+  if [ -f "$ROOT_MARKER" ]; then
+    # a root of another suite is never changed into this one (a home given for the other release)
+    local had
+    had=$(cat "$ROOT_MARKER")
+    if [[ $had =~ ^([a-z]+): ]]; then had=${BASH_REMATCH[1]}; else had=trixie; fi
+    [ "$had" = "$SUITE" ] || die "the root at $ROOT is Debian $had, not $SUITE (Slurm $RELEASE): give this release another RINGRIFT_SLURM_HOME, or the --release that root was made for"
+  fi
   if root_has_slurm; then
     # a root from an earlier package list: add what is missing instead of building it again
-    log "adding packages to the existing root: ${PACKAGES//,/ }"
-    # the registry can lag behind sid's Valid-Until: do not refuse its Release file for that
-    if { in_root apt-get -o Acquire::Check-Valid-Until=false update -qq &&
-         DEBIAN_FRONTEND=noninteractive in_root apt-get install -y -qq ${PACKAGES//,/ }; } >"$HOME_DIR/apt-root.log" 2>&1; then
+    log "adding packages to the existing root: ${PACKAGES//,/ } ${APT_PACKAGES//,/ } (log: $HOME_DIR/apt-root.log)"
+    if add_packages "$ROOT" >"$HOME_DIR/apt-root.log" 2>&1; then
       echo "$MARKER_VALUE" >"$ROOT_MARKER"
       root_is_valid && return
     fi
+    tail -n 5 "$HOME_DIR/apt-root.log" >&2 || true
     log "could not update the root (see $HOME_DIR/apt-root.log); building it again"
   fi
   if ! command -v debootstrap >/dev/null 2>&1; then
@@ -128,11 +221,17 @@ ensure_root() {
     tail -n 5 "$HOME_DIR/debootstrap.log" >&2 || true
     die "debootstrap of Debian $SUITE failed (full log: $HOME_DIR/debootstrap.log). It downloads Debian's packages: check that this machine reaches Debian's package registry."
   fi
+  log "adding ${APT_PACKAGES//,/ } with apt (log: $HOME_DIR/apt-root.log)"
+  if ! add_packages "$building" >"$HOME_DIR/apt-root.log" 2>&1; then
+    tail -n 5 "$HOME_DIR/apt-root.log" >&2 || true
+    die "apt-get could not add ${APT_PACKAGES//,/ } to the new Debian $SUITE root (full log: $HOME_DIR/apt-root.log)"
+  fi
   echo "$MARKER_VALUE" >"$building/.ringrift-root"
   umount_all_under "$ROOT"
   rm -rf "$ROOT"
   mv "$building" "$ROOT"
-  root_is_valid || die "the new root at $ROOT has no Slurm binaries; see $HOME_DIR/debootstrap.log"
+  ROOT_ID=
+  root_is_valid || die "the new root at $ROOT lacks Slurm's, python3's or apptainer's binaries; see $HOME_DIR/debootstrap.log and $HOME_DIR/apt-root.log"
 }
 
 # ---------------------------------------------------------------- mounts
@@ -160,6 +259,23 @@ ensure_mounts() {
   bind_mount /dev "$ROOT/dev"
   bind_mount /sys "$ROOT/sys"
   bind_mount "$SHARED" "$ROOT$SHARED"
+  ensure_fuse
+}
+
+# FUSE for the jobs: unprivileged apptainer mounts a SIF with squashfuse through /dev/fuse (without it,
+# it unpacks the whole image to /tmp at every start). Debian makes /dev/fuse open to all (0666); where
+# this host's is root's alone (0600 on some machines), the root gets a node of its own, open to all,
+# bound over its /dev/fuse: the host's /dev is left as it is.
+ensure_fuse() {
+  local node="$ROOT/var/lib/ringrift-dev/fuse"
+  [ -c /dev/fuse ] || return 0
+  [ "$(stat -c %a /dev/fuse)" = 666 ] && return 0
+  mountpoint -q "$ROOT/dev/fuse" && return 0
+  mkdir -p "$(dirname "$node")"
+  [ -c "$node" ] || mknod "$node" c "$((16#$(stat -c %t /dev/fuse)))" "$((16#$(stat -c %T /dev/fuse)))"
+  chmod 0666 "$node"
+  mount --bind "$node" "$ROOT/dev/fuse"
+  echo "$ROOT/dev/fuse" >>"$RUN/mounts"
 }
 
 # ---------------------------------------------------------------- configuration
@@ -207,6 +323,15 @@ ensure_config() {
   ensure_host_user
   prepare_shared_tree
   chown "$(in_root id -u mysql):$(in_root id -g mysql)" "$ROOT/run/mysqld"
+  # a root copied without its database (or whose database was removed) gets a fresh one
+  # (its data directory: /var/lib/mysql in trixie, /var/lib/mariadb in sid)
+  local datadir
+  datadir=$(in_root mariadbd --verbose --help 2>/dev/null | awk '$1 == "datadir" {print $2}')
+  if [ -n "$datadir" ] && [ ! -d "$ROOT$datadir/mysql" ]; then
+    log "creating MariaDB's system tables in the root ($datadir)"
+    in_root mariadb-install-db --user=mysql --datadir="$datadir" >"$HOME_DIR/mariadb-install.log" 2>&1 ||
+      die "mariadb-install-db failed; see $HOME_DIR/mariadb-install.log"
+  fi
 }
 
 # The jobs run as $JOB_USER and must write their output files on the shared filesystem. On a real
@@ -249,19 +374,96 @@ prepare_shared_tree() {
   done
 }
 
+# ---------------------------------------------------------------- apptainer and the image
+
+# apptainer as Debian configures it, with one change: no devpts instance of its own ("multiple
+# devpts instances unsupported" here: /dev is the host's, bound in).
+ensure_apptainer_config() {
+  local conf="$ROOT/etc/apptainer/apptainer.conf"
+  [ -f "$conf" ] || die "no $conf in the root: apptainer's package did not install; run $0 up again, or see $HOME_DIR/apt-root.log"
+  grep -q '^mount devpts = no$' "$conf" || sed -i 's/^mount devpts = .*/mount devpts = no/' "$conf"
+  grep -q '^mount devpts = no$' "$conf" || echo 'mount devpts = no' >>"$conf"
+}
+
+# The image's tree, made inside the root from the root's own installed packages: python3-minimal,
+# bash and coreutils with everything they depend on (no registry, no download), plus
+# /etc/ringrift-image, a file only the image has: jobs print it to show where they ran.
+IMAGE_TREE_SCRIPT='
+set -euo pipefail
+tree=$1 id=$2
+rm -rf "$tree"; mkdir -p "$tree"
+cd /
+for d in bin sbin lib lib64; do   # the same merged /usr as the root
+  if [ -L "/$d" ]; then ln -s "$(readlink "/$d")" "$tree/$d"; fi
+done
+pkgs=$(apt-cache depends --recurse --installed --no-recommends --no-suggests --no-conflicts --no-breaks \
+  --no-replaces --no-enhances python3-minimal bash coreutils dash | grep -E "^[a-z0-9]" | sort -u)
+for p in $pkgs; do
+  dpkg-query -W -f "\${db:Status-Status}" "$p" 2>/dev/null | grep -qx installed || continue
+  dpkg -L "$p"
+done | grep -vE "^/usr/share/(doc|man|info|locale|lintian)/" | sort -u | while read -r f; do
+  if [ -L "$f" ] || [ -f "$f" ]; then
+    printf "%s/%s\n" "$(readlink -f "$(dirname "$f")")" "$(basename "$f")"
+  fi
+done | sed "s|^/||" | sort -u >/tmp/ringrift-image.files
+tar -C / --no-recursion -cf - -T /tmp/ringrift-image.files | tar -C "$tree" -xf -
+rm -f /tmp/ringrift-image.files
+mkdir -p "$tree"/{etc,proc,sys,dev,tmp,var/tmp,home,root,run,mnt}
+chmod 1777 "$tree/tmp" "$tree/var/tmp"
+printf "root:x:0:0:root:/root:/bin/bash\n" >"$tree/etc/passwd"
+printf "root:x:0:\n" >"$tree/etc/group"
+printf "%s\n" "$id" >"$tree/etc/ringrift-image"
+'
+
+# what the image is made of: when this changes, the image is built again
+image_id() {
+  printf 'ringrift-image recipe=%s arch=%s debian=%s python3=%s apptainer=%s\n' "$IMAGE_RECIPE" "$ARCH" "$SUITE" \
+    "$(in_root dpkg-query -W -f '${Version}' python3-minimal)" "$(in_root dpkg-query -W -f '${Version}' apptainer)"
+}
+
+# Builds the SIF once per root (reused while its stamp matches and apptainer can read it), and puts
+# it in the shared tree, where the jobs find it at the same path as this host does.
+ensure_image() {
+  local id sif="$IMAGE_BUILD/$IMAGE_NAME" t0=$SECONDS
+  id=$(image_id)
+  if [ "$(cat "$ROOT$sif.stamp" 2>/dev/null)" = "$id" ] && in_namespace apptainer sif list "$sif" >/dev/null 2>&1; then
+    :
+  else
+    log "building the container image $IMAGE_NAME (python3 from the root's packages; log: $HOME_DIR/image.log)"
+    rm -f "$ROOT$sif.stamp"
+    {
+      in_root bash -c "$IMAGE_TREE_SCRIPT" ringrift-image "$IMAGE_BUILD/tree" "$id" &&
+        in_namespace apptainer build --force "$sif.new" "$IMAGE_BUILD/tree"
+    } >"$HOME_DIR/image.log" 2>&1 || { tail -n 10 "$HOME_DIR/image.log" >&2; die "could not build the container image; see $HOME_DIR/image.log"; }
+    mv "$ROOT$sif.new" "$ROOT$sif"
+    rm -rf "$ROOT$IMAGE_BUILD/tree"
+    echo "$id" >"$ROOT$sif.stamp"
+    log "built $IMAGE_NAME ($(du -h "$ROOT$sif" | cut -f1)) in $((SECONDS - t0)) s"
+  fi
+  mkdir -p "$(dirname "$IMAGE")"
+  chmod 0755 "$(dirname "$IMAGE")"
+  if ! cmp -s "$ROOT$sif" "$IMAGE"; then
+    cp "$ROOT$sif" "$IMAGE.new" && chmod 0644 "$IMAGE.new" && mv "$IMAGE.new" "$IMAGE"
+  fi
+  IMAGE_ID=$id
+}
+
 # ---------------------------------------------------------------- processes
 
 pid_of() { [ -s "$RUN/$1.pid" ] && cat "$RUN/$1.pid"; }
 
 # Whether a process runs this daemon's binary (mariadb: mariadbd; Debian's slurmctld-wlm and
-# slurmd-wlm count) inside this root.
+# slurmd-wlm count) inside this root. Its root is compared by device and inode (stat through
+# /proc/PID/root), not by path: a daemon entered with pivot_root has its own mount namespace, where
+# /proc/PID/root reads "/", while a daemon an older version of this script chrooted reads the path.
 runs_daemon() { # pid name
-  local exe root bin=$2
+  local exe bin=$2
   [ "$bin" = mariadb ] && bin=mariadbd
   exe=$(readlink "/proc/$1/exe" 2>/dev/null) || return 1
-  root=$(readlink "/proc/$1/root" 2>/dev/null) || return 1
   exe=${exe##*/}
-  [ "$root" = "$(readlink -f "$ROOT")" ] && { [ "$exe" = "$bin" ] || [[ $exe == "$bin"-* ]]; }
+  { [ "$exe" = "$bin" ] || [[ $exe == "$bin"-* ]]; } || return 1
+  [ -n "${ROOT_ID:-}" ] || ROOT_ID=$(stat -L -c %d:%i "$ROOT" 2>/dev/null) || return 1
+  [ "$(stat -L -c %d:%i "/proc/$1/root" 2>/dev/null)" = "$ROOT_ID" ]
 }
 
 # A pid file can be wrong: it outlives its process (after a reboot, or on a machine that kept this
@@ -284,12 +486,29 @@ is_running() {
   return 1
 }
 
+# A daemon an older version of this script started with chroot shares this host's mount namespace:
+# its jobs cannot make user namespaces. Such daemons are stopped here and started again below.
+restart_chrooted() {
+  local i name pid host
+  host=$(readlink /proc/self/ns/mnt)
+  for ((i = ${#DAEMONS[@]} - 1; i >= 0; i--)); do
+    name=${DAEMONS[i]}
+    if is_running "$name"; then
+      pid=$(pid_of "$name")
+      if [ "$(readlink "/proc/$pid/ns/mnt" 2>/dev/null)" = "$host" ]; then
+        log "$name (pid $pid) runs chrooted, as an older version of this script started it: starting it again in its own mount namespace"
+        stop_daemon "$name"
+      fi
+    fi
+  done
+}
+
 port_of() {
   case $1 in mariadb) echo "$DB_PORT" ;; slurmdbd) echo "$DBD_PORT" ;; slurmctld) echo "$CTLD_PORT" ;;
     slurmd) echo "$SLURMD_PORT" ;; slurmrestd) echo "$REST_PORT" ;; esac
 }
 
-start_daemon() { # name logfile command... ; runs chrooted in the background, records its pid
+start_daemon() { # name logfile command... ; runs it in the background, records its pid
   local name=$1 logfile=$2 port; shift 2
   port=$(port_of "$name")
   # a daemon that was just stopped may still hold its port for a moment
@@ -318,7 +537,7 @@ db() { in_root mariadb --socket=/run/mysqld/mysqld.sock -u root "$@"; }
 start_mariadb() {
   if ! is_running mariadb; then
     log "starting MariaDB on 127.0.0.1:$DB_PORT"
-    start_daemon mariadb "$LOGS/mariadb.log" chroot "$ROOT" /usr/sbin/mariadbd --user=mysql \
+    start_daemon mariadb "$LOGS/mariadb.log" "${ENTER[@]}" /usr/sbin/mariadbd --user=mysql \
       --bind-address=127.0.0.1 --port="$DB_PORT" --socket=/run/mysqld/mysqld.sock \
       --pid-file=/run/mysqld/mysqld.pid
   fi
@@ -338,7 +557,7 @@ start_mariadb() {
 start_slurmdbd() {
   if ! is_running slurmdbd; then
     log "starting slurmdbd"
-    start_daemon slurmdbd "$LOGS/slurmdbd.out" chroot "$ROOT" /usr/sbin/slurmdbd -D
+    start_daemon slurmdbd "$LOGS/slurmdbd.out" "${ENTER[@]}" /usr/sbin/slurmdbd -D
   fi
   wait_for "slurmdbd" 60 in_root sacctmgr -n list cluster || die "slurmdbd did not answer; see $LOGS/slurmdbd.log"
 }
@@ -363,7 +582,7 @@ ensure_accounting() {
 start_slurmctld() {
   if ! is_running slurmctld; then
     log "starting slurmctld"
-    start_daemon slurmctld "$LOGS/slurmctld.out" chroot "$ROOT" /usr/sbin/slurmctld -D
+    start_daemon slurmctld "$LOGS/slurmctld.out" "${ENTER[@]}" /usr/sbin/slurmctld -D
   fi
   wait_for "slurmctld" 60 in_root scontrol ping || die "slurmctld did not answer ping; see $LOGS/slurmctld.log"
 }
@@ -377,7 +596,7 @@ node_ready() {
 start_slurmd() {
   if ! is_running slurmd; then
     log "starting slurmd"
-    start_daemon slurmd "$LOGS/slurmd.out" chroot "$ROOT" /usr/sbin/slurmd -D -N localhost
+    start_daemon slurmd "$LOGS/slurmd.out" "${ENTER[@]}" /usr/sbin/slurmd -D -N localhost
   fi
   if ! wait_for "slurmd" 30 node_ready; then
     # a node left down or drained by an earlier run comes back once slurmd answers
@@ -390,8 +609,8 @@ start_slurmrestd() {
   if ! is_running slurmrestd; then
     log "starting slurmrestd on 127.0.0.1:$REST_PORT"
     # slurmrestd refuses to run as root or SlurmUser; SLURM_JWT=daemon makes it accept JWTs.
-    start_daemon slurmrestd "$LOGS/slurmrestd.log" chroot --userspec="$REST_USER:$REST_USER" "$ROOT" \
-      /usr/bin/env SLURM_JWT=daemon /usr/sbin/slurmrestd -s openapi/slurmctld,openapi/slurmdbd ${SLURMRESTD_OPTIONS:-} \
+    start_daemon slurmrestd "$LOGS/slurmrestd.log" "${ENTER[@]}" \
+      /usr/bin/setpriv --reuid="$REST_USER" --regid="$REST_USER" --clear-groups /usr/bin/env SLURM_JWT=daemon /usr/sbin/slurmrestd -s openapi/slurmctld,openapi/slurmdbd ${SLURMRESTD_OPTIONS:-} \
       "127.0.0.1:$REST_PORT"
   fi
   wait_for "slurmrestd" 30 port_open "$REST_PORT" || die "slurmrestd did not open port $REST_PORT; see $LOGS/slurmrestd.log"
@@ -409,6 +628,10 @@ SLURM_JWT_KEY_FILE=$ROOT/etc/slurm/jwt_hs256.key
 SLURM_SHARED_DIR=$SHARED
 SLURM_CLUSTER_ROOT=$ROOT
 SLURM_MIN_JOB_AGE=$MIN_JOB_AGE
+SLURM_CONTAINER_RUNTIME=apptainer
+SLURM_CONTAINER_IMAGE=$IMAGE
+SLURM_CONTAINER_IMAGE_FILE=/etc/ringrift-image
+SLURM_CONTAINER_IMAGE_ID=$IMAGE_ID
 EOF
 }
 
@@ -419,8 +642,12 @@ cmd_up() {
   mkdir -p "$HOME_DIR" "$RUN"
   local t0=$SECONDS
   ensure_root
+  echo "$PORT_BASE" >"$HOME_DIR/port-base"
   ensure_config
   ensure_mounts
+  ensure_apptainer_config
+  ensure_image
+  restart_chrooted
   start_mariadb
   start_slurmdbd
   ensure_accounting
@@ -481,6 +708,7 @@ cmd_status() {
   done
   if root_is_valid; then echo "root        $ROOT"; else echo "root        missing (run: $0 up)"; all=1; fi
   echo "slurmrestd  http://127.0.0.1:$REST_PORT"
+  if [ -f "$IMAGE" ]; then echo "image       $IMAGE"; else echo "image       missing (run: $0 up)"; fi
   return $all
 }
 

@@ -3,7 +3,8 @@
 # RINGRIFT_SLURM_RELEASE=26.05 the Slurm 26.05 cluster; the SDK speaks the newest version both serve),
 # builds the SDK, and runs one turn of the RingRift loop through the backend with
 # config/unified_loop.yaml: preflight, a training job, a self-play array and a tournament; then it
-# prints the outcomes and where the logs are.
+# prints the outcomes and where the logs are. With RINGRIFT_CONTAINER_RUNTIME=apptainer every job
+# runs inside the local cluster's own SIF image (container_runtime: apptainer).
 #
 # On the local cluster there is no RingRift checkout, so demo stand-ins for the canonical scripts
 # are installed in slurm.repo_dir (never over real ones). Against a real cluster, set
@@ -16,15 +17,27 @@ extra=()
 if [ -z "${RINGRIFT_CONFIG:-}" ]; then
   scripts/local-slurm.sh up   # RINGRIFT_SLURM_RELEASE=26.05: the Slurm 26.05 cluster instead of 24.11
   extra+=(--demo-scripts)
-  if [ "${RINGRIFT_SLURM_RELEASE:-24.11}" != 24.11 ]; then
-    # the same loop against that release's cluster: its URL, key and shared tree (cluster.env)
-    eval "$(scripts/local-slurm.sh env | grep -E '^(SLURM_REST_URL|SLURM_CLUSTER_HOME)=')"
-    home=$SLURM_CLUSTER_HOME
+  # config/unified_loop.yaml is written for the default 24.11 cluster: another release, home or port
+  # gets its URL, key and shared tree (cluster.env); RINGRIFT_CONTAINER_RUNTIME=apptainer runs every
+  # job in the cluster's own image (the SIF local-slurm.sh built, SLURM_CONTAINER_IMAGE)
+  eval "$(scripts/local-slurm.sh env | grep -E '^(SLURM_REST_URL|SLURM_CLUSTER_HOME|SLURM_CONTAINER_IMAGE)=')"
+  home=$SLURM_CLUSTER_HOME
+  runtime=${RINGRIFT_CONTAINER_RUNTIME:-none}
+  case $runtime in
+    none | apptainer) ;;
+    *) echo "ERROR: RINGRIFT_CONTAINER_RUNTIME=$runtime: the local cluster runs none or apptainer" >&2; exit 2 ;;
+  esac
+  if [ "$home" != /var/lib/ringrift-slurm ] || [ "$SLURM_REST_URL" != http://127.0.0.1:6820 ] || [ "$runtime" != none ]; then
     mkdir -p target
-    config=target/unified_loop-${RINGRIFT_SLURM_RELEASE}.yaml
-    sed -e "s|/var/lib/ringrift-slurm/|$home/|g" -e "s|http://127.0.0.1:6820|$SLURM_REST_URL|" \
-      config/unified_loop.yaml > "$config"
-    echo "[main] Slurm ${RINGRIFT_SLURM_RELEASE}: $config (slurmrestd $SLURM_REST_URL, shared tree under $home)" >&2
+    config=target/unified_loop-${RINGRIFT_SLURM_RELEASE:-24.11}-$runtime.yaml
+    sed -e "s|/var/lib/ringrift-slurm/|$home/|g" -e "s|http://127.0.0.1:6820|$SLURM_REST_URL|" config/unified_loop.yaml > "$config"
+    if [ "$runtime" = apptainer ]; then
+      sed -i -e "s|^  container_runtime: none |  container_runtime: apptainer |" \
+        -e "s|^  container_image_x86_64:\$|  container_image_x86_64: $SLURM_CONTAINER_IMAGE|" "$config"
+      grep -q "^  container_image_x86_64: $SLURM_CONTAINER_IMAGE\$" "$config" ||
+        { echo "ERROR: could not set container_image_x86_64 in $config" >&2; exit 1; }
+    fi
+    echo "[main] Slurm ${RINGRIFT_SLURM_RELEASE:-24.11}: $config (slurmrestd $SLURM_REST_URL, shared tree under $home, container runtime $runtime)" >&2
   fi
 fi
 command -v mvn >/dev/null 2>&1 || { echo "ERROR: Maven (mvn) is not installed; install it (Debian: apt-get install maven)" >&2; exit 1; }

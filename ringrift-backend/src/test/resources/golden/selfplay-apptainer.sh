@@ -19,4 +19,4 @@ if [ -z "$image" ]; then
   echo "ringrift: no container image is configured for $arch" >&2
   exit 2
 fi
-exec apptainer exec --nv --bind '/shared' --pwd '/shared/ringrift' "$image" python3 'scripts/run_self_play_soak.py' '--games' '100'
+exec apptainer exec --bind '/shared' --pwd '/shared/ringrift' "$image" /bin/sh -c 'echo "ringrift: in container ${APPTAINER_CONTAINER:-$SINGULARITY_CONTAINER}"; exec "$@"' ringrift python3 'scripts/run_self_play_soak.py' '--games' '100'

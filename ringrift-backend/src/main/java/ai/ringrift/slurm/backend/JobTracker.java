@@ -1,5 +1,6 @@
 package ai.ringrift.slurm.backend;
 
+import ai.ringrift.slurm.backend.config.ContainerRuntime;
 import ai.ringrift.slurm.rest.JobFiles;
 import ai.ringrift.slurm.rest.JobInfo;
 import ai.ringrift.slurm.rest.JobWatcher;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,19 +58,30 @@ final class JobTracker implements AutoCloseable {
 
     private final JobWatcher watcher;
     private final JobUserAccess access;
+    private final boolean inContainer;
 
     JobTracker(SlurmClient client, Duration minInterval, Duration maxInterval) {
         this(client, minInterval, maxInterval, JobUserAccess.forUser(null));
     }
 
     JobTracker(SlurmClient client, Duration minInterval, Duration maxInterval, JobUserAccess access) {
-        this(JobWatcher.builder(client).minInterval(minInterval).maxInterval(maxInterval).build(), access);
+        this(client, minInterval, maxInterval, access, ContainerRuntime.NONE);
     }
 
-    /** On a watcher built elsewhere (a test's, on virtual time). */
-    JobTracker(JobWatcher watcher, JobUserAccess access) {
+    /** @param runtime the wrapper's container runtime: with apptainer or singularity, a container that did not start is told apart */
+    JobTracker(SlurmClient client, Duration minInterval, Duration maxInterval, JobUserAccess access, ContainerRuntime runtime) {
+        this(JobWatcher.builder(client).minInterval(minInterval).maxInterval(maxInterval).build(), access, runtime);
+    }
+
+    /**
+     * On a watcher built elsewhere (a test's, on virtual time).
+     *
+     * @param runtime the wrapper's container runtime: with apptainer or singularity, a container that did not start is told apart
+     */
+    JobTracker(JobWatcher watcher, JobUserAccess access, ContainerRuntime runtime) {
         this.watcher = watcher;
         this.access = access;
+        this.inContainer = runtime == ContainerRuntime.APPTAINER || runtime == ContainerRuntime.SINGULARITY;
     }
 
     void track(Tracked t) {
@@ -111,6 +124,13 @@ final class JobTracker implements AutoCloseable {
         } else {
             try {
                 tail = JobFiles.tail(logFile, LOG_TAIL_LINES);
+                if (inContainer && kind == OutcomeKind.FAILED) {
+                    Optional<String> failure = WrapperScript.containerFailure(tail);
+                    if (failure.isPresent()) {
+                        kind = OutcomeKind.CONTAINER_FAILED;
+                        problem = failure.get();
+                    }
+                }
             } catch (IOException e) {
                 // no output file at all: for a failed job, most often it died before its script ran
                 // because the job user could not create the file; say so rather than "no such file"

@@ -6,7 +6,13 @@ import ai.ringrift.slurm.rest.JobStateEntry;
 
 /** How a job or array task ended. */
 public enum OutcomeKind {
-    SUCCESS, FAILED, CANCELLED, TIMEOUT, OUT_OF_MEMORY, NODE_FAIL, BOOT_FAIL, DEADLINE, PREEMPTED;
+    SUCCESS, FAILED, CANCELLED, TIMEOUT, OUT_OF_MEMORY, NODE_FAIL, BOOT_FAIL, DEADLINE, PREEMPTED,
+    /**
+     * The job ran but its container (apptainer or singularity) never started, so the program did not
+     * run: a missing or unreadable image, no apptainer on the node, no user namespaces there. Running
+     * it again will not help; {@link TaskOutcome#logProblem()} holds the runtime's own message.
+     */
+    CONTAINER_FAILED;
 
     /** The one rule: COMPLETED with exit code 0 is success; COMPLETED with another exit code is a failure. */
     public static OutcomeKind of(JobState state, int exitCode) {

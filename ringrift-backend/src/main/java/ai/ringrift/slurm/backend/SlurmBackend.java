@@ -48,7 +48,7 @@ public final class SlurmBackend implements OrchestratorBackend {
         this.client = client;
         this.ownsClient = ownsClient;
         this.access = JobUserAccess.forUser(settings.rest().user());
-        this.tracker = new JobTracker(client, settings.pollMin(), settings.pollMax(), access);
+        this.tracker = new JobTracker(client, settings.pollMin(), settings.pollMax(), access, settings.containerRuntime());
     }
 
     /** A backend with its own REST client, made from the settings. */
@@ -127,7 +127,7 @@ public final class SlurmBackend implements OrchestratorBackend {
         boolean array = runsAsArray(type, task.tasks());
         String key = UUID.randomUUID().toString();
         java.time.Instant submittedAt = java.time.Instant.now();
-        String script = WrapperScript.render(settings, type, name, task.arguments());
+        String script = WrapperScript.render(settings, type, name, task.arguments(), task.gpus().orElse(defaults.gpus()));
         Path scriptFile = writeForAudit(name, key, script);
         String logPattern = logPattern(name, array);
 

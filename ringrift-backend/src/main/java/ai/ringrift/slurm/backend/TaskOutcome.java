@@ -29,7 +29,9 @@ public record TaskOutcome(int taskIndex, String slurmId, OutcomeKind kind, JobSt
 
     /**
      * One line for people: "14_3 FAILED exit 3 (NonZeroExitCode)"; with the cause when the job left
-     * no log, e.g. "... : could not create its output file ... as user ringrift: ...".
+     * no log, e.g. "... : could not create its output file ... as user ringrift: ...", or when its
+     * container did not start: "15 CONTAINER_FAILED exit 255 (NonZeroExitCode): the container did not
+     * start: FATAL: ...".
      */
     public String summary() {
         StringBuilder s = new StringBuilder(slurmId).append(' ').append(kind);
@@ -42,7 +44,7 @@ public record TaskOutcome(int taskIndex, String slurmId, OutcomeKind kind, JobSt
         if (!stateReason.isEmpty() && !"None".equals(stateReason)) {
             s.append(" (").append(stateReason).append(')');
         }
-        if (kind != OutcomeKind.SUCCESS && logTail.isEmpty() && !logProblem.isEmpty()) {
+        if (kind != OutcomeKind.SUCCESS && (logTail.isEmpty() || kind == OutcomeKind.CONTAINER_FAILED) && !logProblem.isEmpty()) {
             s.append(": ").append(logProblem);
         }
         return s.toString();

@@ -1,6 +1,7 @@
 package ai.ringrift.slurm.backend;
 
 import ai.ringrift.slurm.rest.ApiVersion;
+import ai.ringrift.slurm.backend.config.ContainerRuntime;
 import ai.ringrift.slurm.recordings.Recordings;
 import ai.ringrift.slurm.rest.JobWatcher;
 import ai.ringrift.slurm.testsupport.VirtualTime;
@@ -286,7 +287,7 @@ class JobTrackerStubTest {
         VirtualTime time = VirtualTime.stepped(Instant.parse("2026-12-02T12:00:00Z"));
         JobWatcher watcher = JobWatcher.builder(client).minInterval(Duration.ofMillis(100)).maxInterval(Duration.ofHours(1))
                 .scheduler(time.scheduler()).clock(time).build();
-        try (JobTracker healing = new JobTracker(watcher, JobUserAccess.forUser(null))) {
+        try (JobTracker healing = new JobTracker(watcher, JobUserAccess.forUser(null), ContainerRuntime.NONE)) {
             JobTracker.Aggregate a = new JobTracker.Aggregate(WorkType.TOURNAMENT, "a", 1);
             healing.track(new JobTracker.Tracked(77, false, 1, 0, "/nonexistent/%j.out", a));
             // the first round 100 ms after start, then pauses of 200, 400, 800, 1600 ms: rounds at

@@ -14,6 +14,14 @@ public final class StandIns {
             print("CUDA_VISIBLE_DEVICES=" + os.environ.get("CUDA_VISIBLE_DEVICES", ""))
             print("TASK=" + os.environ.get("RINGRIFT_TASK_INDEX", ""))
             print("TOKEN_IN_ENV=" + str(any(k.startswith("SLURM_JWT") for k in os.environ)))
+            # where it runs: apptainer's variable, the local cluster image's own file, the working directory
+            print("APPTAINER_CONTAINER=" + os.environ.get("APPTAINER_CONTAINER", ""))
+            print("IMAGE_FILE=" + (open("/etc/ringrift-image").read().strip() if os.path.exists("/etc/ringrift-image") else ""))
+            print("CWD=" + os.getcwd())
+            if os.environ.get("RR_WRITE_INTO"):  # a file written from here into that directory
+                with open(os.path.join(os.environ["RR_WRITE_INTO"], "from-" + os.environ.get("SLURM_JOB_ID", "x") + "-"
+                          + os.environ.get("SLURM_ARRAY_TASK_ID", "0")), "w") as f:
+                    f.write(os.environ.get("APPTAINER_CONTAINER", "") + "\\n")
             sys.stdout.flush()
             if "--sleep" in args:
                 time.sleep(float(args[args.index("--sleep") + 1]))

@@ -23,8 +23,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code python3}, {@code apptainer}, {@code singularity} and {@code srun} executables on the PATH
  * record the arguments they get (NUL-separated, so nothing is lost), and the test checks the exact
  * command each architecture gets, the venv or image chosen for it, and that arguments with spaces,
- * quotes, $ and newlines arrive intact. (Real apptainer needs user namespaces these machines do
- * not allow.)
+ * quotes, $ and newlines arrive intact. The apptainer and singularity stand-ins then run what
+ * follows the image, as the real ones do inside it, so the wrapper's in-container line runs too. The
+ * real apptainer runs the same wrapper on the local cluster for this machine's architecture
+ * ({@code ContainerRealClusterIT}); the other architecture, and pyxis, only here.
  */
 class WrapperScriptRunTest {
 
@@ -47,8 +49,16 @@ class WrapperScriptRunTest {
         // each stand-in writes its own name and then every argument, each followed by a NUL
         String recorder = "#!/bin/bash\n{ printf '%s\\0' \"$(basename \"$0\")\" \"$@\"; printf 'VENV=%s\\0' \"${RR_VENV:-}\"; } > '"
                 + record + "'\n";
-        for (String tool : List.of("python3", "apptainer", "singularity", "srun")) {
+        for (String tool : List.of("python3", "srun")) {
             executable(bin.resolve(tool), recorder);
+        }
+        // apptainer and singularity: record to their own file, then run the command after the image
+        // (after exec and the options with a value) with the container's variable set, as inside it
+        String container = "#!/bin/bash\nprintf '%s\\0' \"$(basename \"$0\")\" \"$@\" > '" + dir.resolve("container-argv") + "'\n"
+                + "shift\nwhile [ \"${1#--}\" != \"$1\" ]; do case $1 in --nv) shift ;; *) shift 2 ;; esac; done\n"
+                + "image=$1; shift\nexport APPTAINER_CONTAINER=$image SINGULARITY_CONTAINER=$image\nexec \"$@\"\n";
+        for (String tool : List.of("apptainer", "singularity")) {
+            executable(bin.resolve(tool), container);
         }
         executable(bin.resolve("uname"), "#!/bin/bash\necho \"$FAKE_ARCH\"\n");
         for (String arch : List.of("x86", "arm64")) {
@@ -82,10 +92,16 @@ class WrapperScriptRunTest {
         return ConfigLoader.load(yaml, k -> null).slurm();
     }
 
+    private String output;
+
     /** Runs the wrapper as Slurm would (bash, in a job's environment) and returns what the stand-in got. */
     private List<String> run(SlurmSettings s, String arch) throws Exception {
+        return run(s, arch, 1);
+    }
+
+    private List<String> run(SlurmSettings s, String arch, int gpus) throws Exception {
         Path script = dir.resolve("job.sh");
-        Files.writeString(script, WrapperScript.render(s, WorkType.TRAINING, "rr-training-t", ARGS));
+        Files.writeString(script, WrapperScript.render(s, WorkType.TRAINING, "rr-training-t", ARGS, gpus));
         ProcessBuilder pb = new ProcessBuilder("/bin/bash", script.toString()).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.clear();
@@ -93,11 +109,15 @@ class WrapperScriptRunTest {
         env.put("FAKE_ARCH", arch);
         env.put("SLURM_JOB_ID", "42");
         Process p = pb.start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(output).isZero();
         assertThat(output).contains("ringrift: training job 42 on ").contains("(" + arch + ")");
-        String recorded = Files.readString(record, StandardCharsets.UTF_8);
+        return recorded(record);
+    }
+
+    private static List<String> recorded(Path file) throws Exception {
+        String recorded = Files.readString(file, StandardCharsets.UTF_8);
         List<String> argv = new ArrayList<>(Arrays.asList(recorded.split("\0", -1)));
         argv.remove(argv.size() - 1); // after the last NUL
         return argv;
@@ -120,9 +140,45 @@ class WrapperScriptRunTest {
     @CsvSource({"apptainer, x86_64", "apptainer, aarch64", "singularity, x86_64", "singularity, aarch64"})
     void apptainerAndSingularityGetTheImageOfTheArchitecture(String runtime, String arch) throws Exception {
         String image = shared + (arch.equals("aarch64") ? "/images/ringrift-gh200 aarch64.sif" : "/images/ringrift-x86_64.sif");
-        assertThat(run(settings(runtime), arch)).containsExactlyElementsOf(append(expected(runtime, "exec", "--nv",
-                "--bind", shared.toString(), "--pwd", repo.toString(), image, "python3", WorkType.TRAINING.canonicalScript()),
-                "VENV="));
+        // the program inside gets exactly its arguments, and no venv is sourced
+        assertThat(run(settings(runtime), arch)).containsExactlyElementsOf(append(expected("python3",
+                WorkType.TRAINING.canonicalScript()), "VENV="));
+        assertThat(recorded(dir.resolve("container-argv"))).containsExactlyElementsOf(expected(runtime, "exec", "--nv",
+                "--bind", shared.toString(), "--pwd", repo.toString(), image, "/bin/sh", "-c",
+                "echo \"ringrift: in container ${APPTAINER_CONTAINER:-$SINGULARITY_CONTAINER}\"; exec \"$@\"", "ringrift",
+                "python3", WorkType.TRAINING.canonicalScript()));
+        assertThat(output).contains("ringrift: in container " + image + "\n");
+        assertThat(WrapperScript.containerFailure(output.lines().toList())).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"apptainer", "singularity"})
+    void noGpusAskedNoNv(String runtime) throws Exception {
+        run(settings(runtime), "x86_64", 0);
+        assertThat(recorded(dir.resolve("container-argv"))).startsWith(runtime, "exec", "--bind").doesNotContain("--nv");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"apptainer", "singularity"})
+    void repoAndLogDirsOutsideTheSharedRootAreBoundToo(String runtime) throws Exception {
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere/logs"));
+        Path yaml = dir.resolve("outside.yaml");
+        Files.writeString(yaml, """
+                execution_backend: slurm
+                slurm:
+                  rest: {url: "http://h:6820", user: u, jwt_key_file: /k}
+                  partition_training: t
+                  partition_selfplay: s
+                  partition_tournament: c
+                  shared_root: %s
+                  repo_dir: %s
+                  log_dir: %s
+                  container_runtime: %s
+                  container_image_x86_64: %s/images/ringrift-x86_64.sif
+                """.formatted(shared, repo, elsewhere, runtime, shared));
+        run(ConfigLoader.load(yaml, k -> null).slurm(), "x86_64", 0);
+        assertThat(recorded(dir.resolve("container-argv"))).startsWith(runtime, "exec", "--bind", shared.toString(),
+                "--bind", elsewhere.toString(), "--pwd", repo.toString());
     }
 
     @ParameterizedTest
@@ -132,6 +188,43 @@ class WrapperScriptRunTest {
         assertThat(run(settings("pyxis"), arch)).containsExactlyElementsOf(append(expected("srun", "--ntasks=1",
                 "--container-image=" + image, "--container-mounts=" + shared + ":" + shared, "--container-workdir=" + repo,
                 "python3", WorkType.TRAINING.canonicalScript()), "VENV="));
+    }
+
+    @org.junit.jupiter.api.Test
+    void aContainerThatDidNotStartIsToldApartWithApptainersMessage() throws Exception {
+        // what apptainer 1.4.5 printed on the local cluster for an image the job user cannot read
+        List<String> tail = List.of("ringrift: training job 42 on vm (x86_64)",
+                "INFO:    fuse2fs not found, will not be able to mount EXT3 filesystems",
+                "FATAL:   could not open image /shared/images/x.sif: failed to retrieve path for /shared/images/x.sif: permission denied");
+        assertThat(WrapperScript.containerFailure(tail)).contains("the container did not start: FATAL: could not open image "
+                + "/shared/images/x.sif: failed to retrieve path for /shared/images/x.sif: permission denied");
+        // no apptainer on the node: bash's own line
+        assertThat(WrapperScript.containerFailure(List.of("ringrift: selfplay job 7 task 3 on n1 (x86_64)",
+                "/var/spool/slurmd/job00007/slurm_script: line 22: exec: apptainer: not found")))
+                .contains("the container did not start: /var/spool/slurmd/job00007/slurm_script: line 22: exec: apptainer: not found");
+        // the program started (and failed by itself), or the tail does not reach back to the wrapper's line
+        assertThat(WrapperScript.containerFailure(List.of("ringrift: training job 42 on vm (x86_64)",
+                "ringrift: in container /shared/x.sif", "FATAL: the program's own words"))).isEmpty();
+        assertThat(WrapperScript.containerFailure(List.of("FATAL:   anything", "Traceback"))).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"apptainer", "singularity"})
+    void aMissingRuntimeIsAContainerThatDidNotStart(String runtime) throws Exception {
+        Files.delete(bin.resolve(runtime));
+        Path script = dir.resolve("job.sh");
+        Files.writeString(script, WrapperScript.render(settings(runtime), WorkType.TOURNAMENT, "rr-tournament-t", ARGS));
+        ProcessBuilder pb = new ProcessBuilder("/bin/bash", script.toString()).redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().put("PATH", bin + ":/usr/bin:/bin");
+        pb.environment().put("FAKE_ARCH", "x86_64");
+        pb.environment().put("SLURM_JOB_ID", "43");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(127);
+        assertThat(WrapperScript.containerFailure(out.lines().toList())).get().asString()
+                .startsWith("the container did not start: ").contains(runtime + ": not found");
     }
 
     private static List<String> append(List<String> list, String last) {

@@ -30,7 +30,7 @@ final class Jobs {
     }
 
     /** Waits for the job to be final (the SDK's waiter); cancels it past the timeout (a smoke job). */
-    static JobInfo awaitFinalOrCancel(SlurmClient client, long id, Duration timeout) {
+    static JobInfo awaitFinalOrCancel(SlurmClient client, long id, Duration timeout) throws InterruptedException {
         try {
             return JobWaiter.builder(client).minInterval(Duration.ofSeconds(1)).maxInterval(Duration.ofSeconds(5)).build()
                     .await(id, timeout);

@@ -144,7 +144,7 @@ final class Preflight {
             report = backend.probeSharedPaths(timeout);
         } catch (SlurmException e) {
             checks.add(new Check("probe job as the job user", false, e.getMessage(),
-                    "the training partition must accept a 1-CPU, 64 MB, 1-minute job of the configured account and qos"));
+                    "the training partition must accept a 1-CPU, 1-minute job of 64 MB (512 MB with a container image to start) of the configured account and qos"));
             return checks;
         }
         checks.add(new Check("probe job as the job user", true, report.note(), ""));

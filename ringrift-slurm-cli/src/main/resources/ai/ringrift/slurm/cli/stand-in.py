@@ -12,6 +12,11 @@ print("ARGV=" + json.dumps(sys.argv[1:]))
 print("CUDA_VISIBLE_DEVICES=" + os.environ.get("CUDA_VISIBLE_DEVICES", ""))
 print("RINGRIFT_WORK_TYPE=" + os.environ.get("RINGRIFT_WORK_TYPE", ""))
 print("RINGRIFT_TASK_INDEX=" + os.environ.get("RINGRIFT_TASK_INDEX", ""))
+# where it runs: apptainer's own variable (empty outside a container) and, in the local cluster's
+# image, the file only that image has
+print("APPTAINER_CONTAINER=" + os.environ.get("APPTAINER_CONTAINER", ""))
+if os.path.exists("/etc/ringrift-image"):
+    print("IMAGE_FILE=" + open("/etc/ringrift-image").read().strip())
 sys.stdout.flush()
 time.sleep(2)
 if "--sleep" in sys.argv:

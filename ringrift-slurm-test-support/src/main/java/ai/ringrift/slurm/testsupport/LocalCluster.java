@@ -46,6 +46,7 @@ public final class LocalCluster {
     private final Map<String, String> facts;
 
     private LocalCluster(Map<String, String> facts, Path envFile) {
+        this.facts = Map.copyOf(facts);
         this.restUrl = URI.create(need(facts, "SLURM_REST_URL", envFile));
         this.clusterName = need(facts, "SLURM_CLUSTER_NAME", envFile);
         this.user = need(facts, "SLURM_CLUSTER_USER", envFile);
@@ -54,7 +55,6 @@ public final class LocalCluster {
         this.sharedDir = Path.of(need(facts, "SLURM_SHARED_DIR", envFile));
         this.rootDir = Path.of(need(facts, "SLURM_CLUSTER_ROOT", envFile));
         this.minJobAgeSeconds = Integer.parseInt(need(facts, "SLURM_MIN_JOB_AGE", envFile));
-        this.facts = Map.copyOf(facts);
     }
 
     /**
@@ -238,6 +238,15 @@ public final class LocalCluster {
 
     public int minJobAgeSeconds() {
         return minJobAgeSeconds;
+    }
+
+    /**
+     * Any other fact of cluster.env, e.g. {@code SLURM_CONTAINER_IMAGE} (the SIF the script built, in
+     * the shared tree) and {@code SLURM_CONTAINER_IMAGE_ID} (what the image's
+     * {@code SLURM_CONTAINER_IMAGE_FILE} holds); empty when the file has no such line.
+     */
+    public java.util.Optional<String> fact(String key) {
+        return java.util.Optional.ofNullable(facts.get(key)).filter(v -> !v.isEmpty());
     }
 
     /** Stops one daemon of the cluster (mariadb, slurmdbd, slurmctld, slurmd, slurmrestd) and waits until it is gone. */
