@@ -34,6 +34,11 @@
 #                         instance of a release can run beside the first. Remembered in the home:
 #                         later calls with the same RINGRIFT_SLURM_HOME need not repeat it.
 #   SLURMRESTD_PORT       slurmrestd's port on 127.0.0.1 (default: the port base + 20)
+#   RINGRIFT_SLURM_JWKS   a JWKS file (an identity provider's jwks_uri document): slurmctld and slurmdbd
+#                         verify RS256 tokens with its keys and load no HS256 key (see configure_jwks);
+#                         kept for later calls (none: back to the HS256 key); applies to daemons this
+#                         call starts (restart slurmctld slurmdbd)
+#   RINGRIFT_SLURM_USER_CLAIM  with RINGRIFT_SLURM_JWKS: the claim that names the job user (default slurm_user)
 #   RINGRIFT_SLURM_USER   the unprivileged user whose jobs run (default ringrift)
 #   SLURM_MIN_JOB_AGE     seconds a finished job stays in slurmctld (default 30)
 #   SLURMCTLD_PARAMETERS  slurm.conf's SlurmctldParameters, e.g. rl_enable,rl_bucket_size=20 (default
@@ -312,6 +317,7 @@ ensure_config() {
   render "$CONF_SRC/slurmdbd.conf.in" "$ROOT/etc/slurm/slurmdbd.conf"
   chmod 600 "$ROOT/etc/slurm/slurmdbd.conf"
   cp "$CONF_SRC/cgroup.conf" "$CONF_SRC/gres.conf" "$ROOT/etc/slurm/"
+  configure_jwks
 
   local i
   for i in 0 1 2 3; do
@@ -332,6 +338,44 @@ ensure_config() {
     in_root mariadb-install-db --user=mysql --datadir="$datadir" >"$HOME_DIR/mariadb-install.log" 2>&1 ||
       die "mariadb-install-db failed; see $HOME_DIR/mariadb-install.log"
   fi
+}
+
+# RS256 tokens from an identity provider instead of the HS256 key (RINGRIFT_SLURM_JWKS=FILE): the
+# AuthAltParameters line of slurm.conf and slurmdbd.conf becomes jwks=...,userclaimfield=CLAIM with
+# no jwt_key=, so neither daemon loads the HS256 key and both refuse HS256 tokens (Slurm's auth/jwt
+# skips the key when jwks= is set without jwt_key=, in 24.11 and 26.05). Slurm checks the signature
+# (the key named by the token's kid), exp and the user claim (sun, else username, else CLAIM); not
+# iss or aud. slurmrestd needs no key. The choice is kept in $HOME_DIR/jwks.env for later calls; the
+# file is copied again on each call, so a restart of slurmctld and slurmdbd picks up rotated keys.
+JWKS_MODE=
+configure_jwks() {
+  local saved="$HOME_DIR/jwks.env" source claim
+  if [ "${RINGRIFT_SLURM_JWKS:-}" = none ]; then
+    rm -f "$saved" "$ROOT/etc/slurm/jwks.json"
+    return
+  fi
+  if [ -n "${RINGRIFT_SLURM_JWKS:-}" ]; then
+    source=$RINGRIFT_SLURM_JWKS
+    claim=${RINGRIFT_SLURM_USER_CLAIM:-slurm_user}
+  elif [ -f "$saved" ]; then
+    source=$(sed -n 's/^JWKS_SOURCE=//p' "$saved")
+    claim=$(sed -n 's/^JWKS_CLAIM=//p' "$saved")
+  else
+    return
+  fi
+  [[ $claim =~ ^[A-Za-z0-9_.-]+$ ]] || die "RINGRIFT_SLURM_USER_CLAIM='$claim' is not a claim name like slurm_user"
+  if [ -s "$source" ]; then
+    # 24.11 uses only keys that say "alg": "RS256" (26.05 also takes RSA keys without alg)
+    grep -q '"alg" *: *"RS256"' "$source" && grep -q '"kid"' "$source" ||
+      die "$source is not a JWKS with an RS256 key with a kid and \"alg\": \"RS256\" (Slurm 24.11 ignores keys without alg)"
+    install -m 644 "$source" "$ROOT/etc/slurm/jwks.json"   # Slurm refuses a jwks file others can write
+  elif [ ! -s "$ROOT/etc/slurm/jwks.json" ]; then
+    die "the JWKS file $source is missing or empty"
+  fi
+  printf 'JWKS_SOURCE=%s\nJWKS_CLAIM=%s\n' "$source" "$claim" >"$saved"
+  sed -i "s|^AuthAltParameters=.*|AuthAltParameters=jwks=/etc/slurm/jwks.json,userclaimfield=$claim|" \
+    "$ROOT/etc/slurm/slurm.conf" "$ROOT/etc/slurm/slurmdbd.conf"
+  JWKS_MODE=$claim
 }
 
 # The jobs run as $JOB_USER and must write their output files on the shared filesystem. On a real
@@ -633,6 +677,12 @@ SLURM_CONTAINER_IMAGE=$IMAGE
 SLURM_CONTAINER_IMAGE_FILE=/etc/ringrift-image
 SLURM_CONTAINER_IMAGE_ID=$IMAGE_ID
 EOF
+  if [ -n "$JWKS_MODE" ]; then
+    # the daemons load no HS256 key: SLURM_JWT_KEY_FILE stays on disk, and tokens signed with it are refused
+    printf 'SLURM_AUTH=jwks\nSLURM_JWKS_FILE=%s\nSLURM_JWT_USER_CLAIM=%s\n' "$ROOT/etc/slurm/jwks.json" "$JWKS_MODE" >>"$ENV_FILE"
+  else
+    echo "SLURM_AUTH=jwt_key" >>"$ENV_FILE"
+  fi
 }
 
 # ---------------------------------------------------------------- commands
@@ -717,6 +767,7 @@ cmd_token() {
   [[ $lifespan =~ ^[0-9]+$ ]] || die "lifespan must be a number of seconds, not '$lifespan'"
   root_is_valid || die "no cluster root at $ROOT; run: $0 up"
   is_running slurmctld || die "slurmctld is not running; run: $0 up"
+  [ ! -f "$HOME_DIR/jwks.env" ] || die "this cluster takes RS256 tokens from its identity provider (RINGRIFT_SLURM_JWKS) and has no HS256 key to sign with"
   local out
   out=$(in_root scontrol token username="$user" lifespan="$lifespan" 2>&1) || die "scontrol token failed: $out"
   printf '%s\n' "${out#SLURM_JWT=}"

@@ -9,12 +9,23 @@
 # On the local cluster there is no RingRift checkout, so demo stand-ins for the canonical scripts
 # are installed in slurm.repo_dir (never over real ones). Against a real cluster, set
 # RINGRIFT_CONFIG to your unified_loop.yaml; extra arguments go to `ringrift-slurm loop`.
+#
+# RINGRIFT_AUTH=oidc: the least-privilege way instead (scripts/oidc-cluster.sh): a cluster instance of
+# its own whose slurmctld and slurmdbd verify RS256 tokens from the local OIDC provider by its JWKS
+# and load no HS256 key, and the loop with slurm.rest.oidc (client credentials) and no key.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 config=${RINGRIFT_CONFIG:-config/unified_loop.yaml}
 extra=()
-if [ -z "${RINGRIFT_CONFIG:-}" ]; then
+if [ -z "${RINGRIFT_CONFIG:-}" ] && [ "${RINGRIFT_AUTH:-}" = oidc ]; then
+  scripts/oidc-cluster.sh --release "${RINGRIFT_SLURM_RELEASE:-24.11}" up
+  extra+=(--demo-scripts)
+  mkdir -p target
+  config=target/unified_loop-oidc-${RINGRIFT_SLURM_RELEASE:-24.11}.yaml
+  scripts/oidc-cluster.sh --release "${RINGRIFT_SLURM_RELEASE:-24.11}" yaml > "$config"
+  echo "[main] Slurm ${RINGRIFT_SLURM_RELEASE:-24.11} verifying OIDC tokens by JWKS, no HS256 key given to the service: $config" >&2
+elif [ -z "${RINGRIFT_CONFIG:-}" ]; then
   scripts/local-slurm.sh up   # RINGRIFT_SLURM_RELEASE=26.05: the Slurm 26.05 cluster instead of 24.11
   extra+=(--demo-scripts)
   # config/unified_loop.yaml is written for the default 24.11 cluster: another release, home or port

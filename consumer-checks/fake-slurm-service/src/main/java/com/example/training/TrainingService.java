@@ -20,7 +20,8 @@ public final class TrainingService {
         this.logDir = logDir;
     }
 
-    public Outcome train(String run, Duration timeLimit) {
+    /** Ends with InterruptedException when the waiting thread is interrupted; the job goes on in Slurm. */
+    public Outcome train(String run, Duration timeLimit) throws InterruptedException {
         JobInfo last = null;
         int attempts = 0;
         while (attempts < 2) {

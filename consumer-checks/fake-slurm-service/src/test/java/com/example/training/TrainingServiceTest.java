@@ -20,7 +20,7 @@ class TrainingServiceTest {
     static FakeSlurm slurm = FakeSlurm.builder().clockSpeed(3600).build(); // an hour of the cluster's a second
 
     @Test
-    void resubmitsOnceAfterAFailureAndSaysWhereTheLogIs() {
+    void resubmitsOnceAfterAFailureAndSaysWhereTheLogIs() throws InterruptedException {
         slurm.onNextJobs(JobRun.runs(Duration.ofMinutes(20)).exitCode(1), JobRun.runs(Duration.ofMinutes(50)));
         TrainingService.Outcome outcome = new TrainingService(slurm.client(), "/shared/logs").train("gen7", Duration.ofHours(2));
 
@@ -32,7 +32,7 @@ class TrainingServiceTest {
     }
 
     @Test
-    void givesUpAfterTheSecondFailure() {
+    void givesUpAfterTheSecondFailure() throws InterruptedException {
         slurm.onNextJobs(JobRun.runs(Duration.ofMinutes(5)).exitCode(1), JobRun.runs(Duration.ofHours(3)));
         TrainingService.Outcome outcome = new TrainingService(slurm.client(), "/shared/logs").train("gen8", Duration.ofHours(2));
 

@@ -1,5 +1,6 @@
 package ai.ringrift.slurm.backend;
 
+import ai.ringrift.slurm.backend.config.OidcSettings;
 import ai.ringrift.slurm.backend.config.RestSettings;
 import ai.ringrift.slurm.backend.config.SlurmSettings;
 import ai.ringrift.slurm.backend.config.WorkTypeSettings;
@@ -12,6 +13,7 @@ import ai.ringrift.slurm.rest.SlurmRejectedException;
 import ai.ringrift.slurm.rest.SlurmClient;
 import ai.ringrift.slurm.rest.SlurmUsageException;
 import ai.ringrift.slurm.rest.SubmittedJob;
+import ai.ringrift.slurm.rest.OidcTokenSource;
 import ai.ringrift.slurm.rest.TokenSource;
 import ai.ringrift.slurm.rest.TokenSources;
 import java.io.IOException;
@@ -67,14 +69,7 @@ public final class SlurmBackend implements OrchestratorBackend {
     }
 
     static SlurmClient client(RestSettings rest, SlurmMetrics metrics) {
-        TokenSource tokens;
-        if (rest.jwtKeyFile() != null) {
-            tokens = TokenSources.jwtKey(rest.jwtKeyFile(), rest.user(), rest.tokenLifespan(), Clock.systemUTC());
-        } else if (rest.tokenFile() != null) {
-            tokens = TokenSources.file(rest.tokenFile());
-        } else {
-            tokens = TokenSources.environment();
-        }
+        TokenSource tokens = tokenSource(rest);
         SlurmClient.Builder builder = SlurmClient.builder().baseUrl(rest.url()).tokenSource(tokens).metrics(metrics);
         builder.apiVersion(rest.apiVersion()).maxInFlight(rest.maxInFlight())
                 .submitTimeout(rest.submitTimeout()).submitSettleTime(rest.submitSettle());
@@ -85,6 +80,35 @@ public final class SlurmBackend implements OrchestratorBackend {
             builder.userName(rest.user());
         }
         return builder.build();
+    }
+
+    /** The token source the settings name: OIDC, the jwt key, a token file or SLURM_JWT. */
+    public static TokenSource tokenSource(RestSettings rest) {
+        TokenSource tokens;
+        if (rest.oidc() != null) {
+            OidcSettings o = rest.oidc();
+            OidcTokenSource.Builder oidc = TokenSources.oidc().clientId(o.clientId()).scope(o.scope())
+                    .audience(o.audience()).userClaim(o.userClaim()).trustedCaFile(o.caFile());
+            if (o.issuer() != null) {
+                oidc.issuer(o.issuer());
+            }
+            if (o.tokenUrl() != null) {
+                oidc.tokenEndpoint(o.tokenUrl());
+            }
+            if (o.clientSecretFile() != null) {
+                oidc.clientSecretFile(o.clientSecretFile());
+            } else {
+                oidc.privateKeyJwt(o.privateKeyFile(), o.keyId());
+            }
+            tokens = oidc.build();
+        } else if (rest.jwtKeyFile() != null) {
+            tokens = TokenSources.jwtKey(rest.jwtKeyFile(), rest.user(), rest.tokenLifespan(), Clock.systemUTC());
+        } else if (rest.tokenFile() != null) {
+            tokens = TokenSources.file(rest.tokenFile());
+        } else {
+            tokens = TokenSources.environment();
+        }
+        return tokens;
     }
 
     public SlurmClient client() {

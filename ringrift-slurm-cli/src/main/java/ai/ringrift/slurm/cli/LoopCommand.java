@@ -57,7 +57,7 @@ final class LoopCommand implements Callable<Integer> {
             common.out().println("== preflight");
             List<Preflight.Check> checks = Preflight.run(s, backend, probeTimeout);
             for (Preflight.Check c : checks) {
-                common.out().printf("  %s  %s: %s%n", c.ok() ? "PASS" : "FAIL", c.name(), c.ok() ? c.detail() : c.detail() + " -> fix: " + c.fix());
+                common.out().printf("  %s  %s: %s%n", c.result(), c.name(), c.ok() && !c.warning() ? c.detail() : c.detail() + " -> fix: " + c.fix());
             }
             if (!checks.stream().allMatch(Preflight.Check::ok)) {
                 common.err().println("ringrift-slurm: preflight failed; not starting the loop");

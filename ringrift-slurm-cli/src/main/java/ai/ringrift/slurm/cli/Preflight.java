@@ -12,6 +12,11 @@ import ai.ringrift.slurm.rest.PartitionInfo;
 import ai.ringrift.slurm.rest.ServerInfo;
 import ai.ringrift.slurm.rest.SlurmAuthenticationException;
 import ai.ringrift.slurm.rest.SlurmException;
+import ai.ringrift.slurm.rest.RetryPolicy;
+import ai.ringrift.slurm.rest.SlurmServiceException;
+import ai.ringrift.slurm.rest.SlurmUnreachableException;
+import ai.ringrift.slurm.rest.TokenSource;
+import ai.ringrift.slurm.rest.SlurmUsageException;
 import ai.ringrift.slurm.rest.SlurmVersionException;
 import ai.ringrift.slurm.rest.SlurmClient;
 import java.io.IOException;
@@ -27,7 +32,19 @@ import java.util.Set;
 /** The preflight checks: each passes or fails with what to fix. */
 final class Preflight {
 
-    record Check(String name, boolean ok, String detail, String fix) {}
+    /** One check; a warning passes, and is shown WARN with its fix. */
+    record Check(String name, boolean ok, String detail, String fix, boolean warning) {
+        Check(String name, boolean ok, String detail, String fix) {
+            this(name, ok, detail, fix, false);
+        }
+
+        String result() {
+            return !ok ? "FAIL" : warning ? "WARN" : "PASS";
+        }
+    }
+
+    static final String KEY_WARNING = "this key signs tokens for every user, root included; use rest.oidc or a token "
+            + "file issued for this user (scontrol token username=USER lifespan=...)";
 
     static final String TOKEN_FIX = "give a token slurmrestd accepts: check slurm.rest.jwt_key_file (the cluster's "
             + "jwt_hs256.key) and slurm.rest.user, token_file, or SLURM_JWT (scontrol token username=USER); an expired "
@@ -39,6 +56,11 @@ final class Preflight {
     static List<Check> run(SlurmSettings s, SlurmBackend backend, Duration probeTimeout) throws InterruptedException {
         SlurmClient client = backend.client();
         List<Check> checks = new ArrayList<>();
+        boolean oidc = s.rest().oidc() != null;
+        if (s.rest().jwtKeyFile() != null) {
+            checks.add(new Check("token source", true, "tokens minted for " + s.rest().user() + " from the HS256 key "
+                    + s.rest().jwtKeyFile(), KEY_WARNING.replace("USER", String.valueOf(s.rest().user())), true));
+        }
         ServerInfo info;
         try {
             info = client.ping();
@@ -54,9 +76,24 @@ final class Preflight {
             return checks;
         } catch (SlurmAuthenticationException e) {
             checks.add(new Check("slurmrestd reachable", true, client.baseUrl().toString(), ""));
-            checks.add(new Check("token accepted", false, e.getMessage(), TOKEN_FIX));
+            checks.add(new Check("token accepted", false, e.getMessage(), oidc ? oidcRefusalFix(client.tokenSourceDescription()) : TOKEN_FIX));
+            return checks;
+        } catch (SlurmUsageException | SlurmUnreachableException e) {
+            if (!oidc || !fromTheProvider(e)) {
+                checks.add(new Check("slurmrestd reachable", false, e.getMessage(),
+                        "start slurmrestd (scripts/local-slurm.sh up locally) or fix slurm.rest.url / SLURM_REST_URL"));
+                return checks;
+            }
+            // the token never left this machine: the provider refused the client, or its token failed the checks
+            checks.add(new Check("token from the OIDC provider", false, e.getMessage(), oidcFix(e.getMessage())));
             return checks;
         } catch (SlurmException e) {
+            Check refused = oidc ? tokenRefusedBySlurmctld(s, client) : null;
+            if (refused != null) {
+                checks.add(new Check("slurmrestd reachable", true, client.baseUrl().toString(), ""));
+                checks.add(refused);
+                return checks;
+            }
             checks.add(new Check("slurmrestd reachable", false, e.getMessage(),
                     "start slurmrestd (scripts/local-slurm.sh up locally) or fix slurm.rest.url / SLURM_REST_URL"));
             return checks;
@@ -69,7 +106,7 @@ final class Preflight {
                     + Duration.between(Instant.now(), t).toMinutes() + " min)").orElse("expiry unknown");
             checks.add(new Check("token accepted", true, client.tokenSourceDescription() + ", " + expiry, ""));
         } catch (SlurmAuthenticationException e) {
-            checks.add(new Check("token accepted", false, e.getMessage(), TOKEN_FIX));
+            checks.add(new Check("token accepted", false, e.getMessage(), oidc ? oidcRefusalFix(client.tokenSourceDescription()) : TOKEN_FIX));
             return checks;
         } catch (SlurmException e) {
             checks.add(new Check("partitions listed", false, e.getMessage(), "check slurmctld and slurmrestd's logs"));
@@ -135,6 +172,88 @@ final class Preflight {
             checks.add(new Check("shared paths as the job user", false, "not probed: fix the checks above first", "see above"));
         }
         return checks;
+    }
+
+    /**
+     * Slurm 26.05 answers a token slurmdbd refuses with no more than "Failed to open slurmdbd
+     * connection" (HTTP 502, error 7000), as if slurmdbd were down, and the version check asks slurmdbd
+     * first. Asks slurmctld the same token, without the version check: a refusal there (HTTP 511) is the
+     * token's fault. Null when slurmctld takes the token or cannot be asked.
+     */
+    private static Check tokenRefusedBySlurmctld(SlurmSettings s, SlurmClient client) {
+        List<ApiVersion> versions = new ArrayList<>(s.rest().apiVersion() != null ? List.of(s.rest().apiVersion())
+                : ApiVersion.supported());
+        java.util.Collections.reverse(versions); // newest first
+        TokenSource tokens;
+        try {
+            tokens = SlurmBackend.tokenSource(s.rest());
+        } catch (SlurmException e) {
+            return null;
+        }
+        for (ApiVersion version : versions) {
+            SlurmClient.Builder b = SlurmClient.builder().baseUrl(client.baseUrl().toString()).tokenSource(tokens)
+                    .checkVersion(false).apiVersion(version).retryPolicy(RetryPolicy.none());
+            if (s.rest().caFile() != null) {
+                b.trustedCaFile(s.rest().caFile());
+            }
+            try (SlurmClient probe = b.build()) {
+                probe.partitions();
+                return null; // slurmctld takes it: the failure was not the token's
+            } catch (SlurmAuthenticationException e) {
+                return new Check("token accepted", false, e.getMessage() + " (slurmdbd's endpoints said only "
+                        + "\"Failed to open slurmdbd connection\"; slurmctld refused the same token)", oidcRefusalFix(tokens.describe()));
+            } catch (SlurmServiceException e) {
+                if (e.httpStatus().orElse(0) != 404) {
+                    return null;
+                }
+                // this version is not served here: try the next
+            } catch (SlurmException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static boolean fromTheProvider(SlurmException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("OIDC") || m.contains("discovery document");
+    }
+
+    /** Which of issuer, audience, user claim or key is wrong, as far as the token and the provider's answer show. */
+    static String oidcFix(String message) {
+        List<String> fixes = new ArrayList<>();
+        if (message.contains("its issuer is")) {
+            fixes.add("issuer: slurm.rest.oidc.issuer is not the issuer of the tokens the provider gave; set it to the "
+                    + "issuer of the provider whose keys the cluster trusts (the cluster does not check iss itself)");
+        }
+        if (message.contains("its audience is")) {
+            fixes.add("audience: the provider issues this client's tokens for another audience than slurm.rest.oidc.audience; "
+                    + "have it issue them for the cluster's audience (slurmctld does not check aud: this check is the client's)");
+        }
+        if (message.contains("has no claim")) {
+            fixes.add("user claim: the token lacks the claim slurm.rest.oidc.user_claim names (the cluster's "
+                    + "userclaimfield); map the job user into it for this client at the provider");
+        }
+        if (message.contains("signed with") || message.contains("no kid")) {
+            fixes.add("key: Slurm verifies RS256 tokens whose kid is in its JWKS file; make the provider sign with RS256 and a kid");
+        }
+        if (message.contains("refused client")) {
+            fixes.add("client: the provider refused this client; check slurm.rest.oidc.client_id and its secret or key");
+        }
+        if (message.contains("discovery document") || message.contains("cannot get a token")) {
+            fixes.add("provider: check slurm.rest.oidc.issuer / token_url and that the provider is up");
+        }
+        return fixes.isEmpty() ? "check slurm.rest.oidc (the message says what the provider or its token said)" : String.join("; ", fixes);
+    }
+
+    /** slurmctld refused a token that passed the client's checks: the answer does not say why. */
+    static String oidcRefusalFix(String token) {
+        return "key or issuer (slurmrestd's answer does not say which; Slurm checks only the signature, exp and the user): "
+                + "the cluster's JWKS file (AuthAltParameters=jwks=) has no key for this token's kid: if its issuer is the "
+                + "cluster's provider, copy the provider's jwks_uri document into that file and restart slurmctld and "
+                + "slurmdbd; if not, set slurm.rest.oidc.issuer to the cluster's provider. If the key is right: the user "
+                + "claim is not the cluster's userclaimfield, or the user is unknown to the cluster. The token: "
+                + token;
     }
 
     private static List<Check> asJobUser(SlurmBackend backend, Duration timeout) throws InterruptedException {

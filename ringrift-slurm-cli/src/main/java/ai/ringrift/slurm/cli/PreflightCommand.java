@@ -30,7 +30,7 @@ final class PreflightCommand implements Callable<Integer> {
             } else {
                 List<List<String>> rows = new ArrayList<>();
                 for (Preflight.Check c : checks) {
-                    rows.add(List.of(c.ok() ? "PASS" : "FAIL", c.name(), c.detail() + (c.ok() ? "" : "  -> fix: " + c.fix())));
+                    rows.add(List.of(c.result(), c.name(), c.detail() + (c.ok() && !c.warning() ? "" : "  -> fix: " + c.fix())));
                 }
                 common.out().print(RingriftSlurm.table(List.of("RESULT", "CHECK", "DETAIL"), rows));
                 common.out().println(ok ? "preflight passed" : "preflight FAILED");

@@ -22,6 +22,14 @@ public interface TokenSource {
         return false;
     }
 
+    /**
+     * When slurmrestd refused {@code refused} although it has not expired: what this source knows of
+     * why, for the error message (never the token), or null to leave it to the generic text.
+     */
+    default String explainRefusal(Token refused) {
+        return null;
+    }
+
     /** Says where tokens come from, for messages; never the token. */
     String describe();
 }

@@ -17,7 +17,10 @@ import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The token sources the SDK has: fixed, from the environment, from a rotated file, or minted from the jwt key. */
+/**
+ * The token sources the SDK has: from an OpenID Connect provider, fixed, from the environment, from a
+ * rotated file, or minted from the jwt key.
+ */
 public final class TokenSources {
 
     private static final Logger log = LoggerFactory.getLogger(TokenSources.class);
@@ -81,6 +84,15 @@ public final class TokenSources {
      */
     public static TokenSource jwtKey(Path keyFile, String user, Duration lifespan, Clock clock) {
         return new MintedTokens(keyFile, user, lifespan, clock);
+    }
+
+    /**
+     * Tokens from an OpenID Connect provider (client credentials), for a cluster that verifies them
+     * with the provider's keys ({@code AuthAltParameters=jwks=...}): the least-privilege way, since
+     * the service holds no key that signs for other users. See {@link OidcTokenSource}.
+     */
+    public static OidcTokenSource.Builder oidc() {
+        return OidcTokenSource.builder();
     }
 
     static void warnIfOthersCanRead(Path file, String what) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +33,9 @@ import java.util.regex.Pattern;
  * to the rest of the loop and are left alone; an unknown key inside {@code slurm:} is an error.
  *
  * <p>The connection can be overridden from the environment: SLURM_REST_URL, SLURM_REST_USER,
- * SLURM_JWT_KEY_FILE, SLURM_TOKEN_FILE, SLURM_JWT (use the SLURM_JWT variable), SLURM_CA_FILE.
+ * SLURM_JWT_KEY_FILE, SLURM_TOKEN_FILE, SLURM_JWT (use the SLURM_JWT variable), SLURM_CA_FILE, and
+ * for {@code slurm.rest.oidc} the SLURM_OIDC_* variables of {@link OidcSettings} (SLURM_OIDC_ISSUER or
+ * SLURM_OIDC_TOKEN_URL makes OIDC the token source).
  */
 public final class ConfigLoader {
 
@@ -47,7 +50,9 @@ public final class ConfigLoader {
             "gpus_training", "gpus_selfplay", "gpus_tournament", "cpus_training", "cpus_selfplay", "cpus_tournament",
             "mem_training", "mem_selfplay", "mem_tournament", "requeue_training", "requeue_selfplay", "requeue_tournament");
     private static final Set<String> REST_KEYS = Set.of("url", "user", "jwt_key_file", "token_lifespan", "token_file",
-            "token_env", "ca_file", "api_version", "max_in_flight", "submit_timeout", "submit_settle");
+            "token_env", "ca_file", "api_version", "max_in_flight", "submit_timeout", "submit_settle", "oidc");
+    private static final Set<String> OIDC_KEYS = Set.of("issuer", "token_url", "client_id", "client_secret_file",
+            "private_key_file", "key_id", "scope", "audience", "user_claim", "ca_file");
 
     private final Path file;
     private final Map<String, Integer> lines;
@@ -211,30 +216,40 @@ public final class ConfigLoader {
         String envKeyFile = blankToNull(env.apply("SLURM_JWT_KEY_FILE"));
         String envTokenFile = blankToNull(env.apply("SLURM_TOKEN_FILE"));
         boolean envTokenEnv = "true".equalsIgnoreCase(env.apply("SLURM_JWT_FROM_ENV"));
-        int fromEnv = (envKeyFile != null ? 1 : 0) + (envTokenFile != null ? 1 : 0) + (envTokenEnv ? 1 : 0);
+        boolean envOidc = blankToNull(env.apply("SLURM_OIDC_ISSUER")) != null || blankToNull(env.apply("SLURM_OIDC_TOKEN_URL")) != null;
+        int fromEnv = (envKeyFile != null ? 1 : 0) + (envTokenFile != null ? 1 : 0) + (envTokenEnv ? 1 : 0) + (envOidc ? 1 : 0);
         if (fromEnv > 1) {
             throw new ConfigException(file, "(environment)", 0, "sets more than one token source (SLURM_JWT_KEY_FILE, "
-                    + "SLURM_TOKEN_FILE, SLURM_JWT_FROM_ENV=true); keep one");
+                    + "SLURM_TOKEN_FILE, SLURM_JWT_FROM_ENV=true, SLURM_OIDC_ISSUER / SLURM_OIDC_TOKEN_URL); keep one");
         }
+        JsonNode oidcNode = rest.get("oidc");
+        if (oidcNode != null && !oidcNode.isNull() && !oidcNode.isObject()) {
+            throw fail("slurm.rest.oidc", "must be a mapping with issuer (or token_url), client_id and client_secret_file");
+        }
+        boolean fileOidc = oidcNode != null && oidcNode.isObject() && !oidcNode.isEmpty();
         String keyFile;
         String tokenFile;
         boolean tokenEnv;
+        boolean useOidc;
         if (fromEnv == 1) {
             keyFile = envKeyFile;
             tokenFile = envTokenFile;
             tokenEnv = envTokenEnv;
+            useOidc = envOidc;
         } else {
             keyFile = text(rest, "jwt_key_file", null, "slurm.rest");
             tokenFile = text(rest, "token_file", null, "slurm.rest");
             tokenEnv = bool(rest, "token_env", false, "slurm.rest");
-            int sources = (keyFile != null ? 1 : 0) + (tokenFile != null ? 1 : 0) + (tokenEnv ? 1 : 0);
+            useOidc = fileOidc;
+            int sources = (keyFile != null ? 1 : 0) + (tokenFile != null ? 1 : 0) + (tokenEnv ? 1 : 0) + (useOidc ? 1 : 0);
             if (sources == 0) {
-                throw fail("slurm.rest", "has no token source; set one of jwt_key_file, token_file or token_env: true");
+                throw fail("slurm.rest", "has no token source; set one of oidc, jwt_key_file, token_file or token_env: true");
             }
             if (sources > 1) {
-                throw fail("slurm.rest", "has more than one token source; keep one of jwt_key_file, token_file, token_env");
+                throw fail("slurm.rest", "has more than one token source; keep one of oidc, jwt_key_file, token_file, token_env");
             }
         }
+        OidcSettings oidc = useOidc ? oidc(fileOidc ? oidcNode : new ObjectMapper().createObjectNode()) : null;
         if (keyFile != null && user == null) {
             throw fail("slurm.rest.user", "is needed to mint tokens from jwt_key_file: the user the jobs run as");
         }
@@ -256,7 +271,45 @@ public final class ConfigLoader {
         Duration submitSettle = duration(rest, "submit_settle", "30s", "slurm.rest");
         return new RestSettings(url, user, keyFile == null ? null : Path.of(keyFile), lifespan,
                 tokenFile == null ? null : Path.of(tokenFile), tokenEnv, ca == null ? null : Path.of(ca), apiVersion, maxInFlight,
-                submitTimeout, submitSettle);
+                submitTimeout, submitSettle, oidc);
+    }
+
+    /** {@code slurm.rest.oidc}, each key overridden by its SLURM_OIDC_* variable. */
+    private OidcSettings oidc(JsonNode o) {
+        String at = "slurm.rest.oidc";
+        unknownKeys(o, at, OIDC_KEYS);
+        URI issuer = httpUrl(at + ".issuer", override("SLURM_OIDC_ISSUER", text(o, "issuer", null, at)));
+        URI tokenUrl = httpUrl(at + ".token_url", override("SLURM_OIDC_TOKEN_URL", text(o, "token_url", null, at)));
+        if (issuer == null && tokenUrl == null) {
+            throw fail(at, "needs issuer (the provider's issuer URL; its discovery document gives the token endpoint) "
+                    + "or token_url (or export SLURM_OIDC_ISSUER)");
+        }
+        String clientId = override("SLURM_OIDC_CLIENT_ID", text(o, "client_id", null, at));
+        if (clientId == null) {
+            throw fail(at + ".client_id", "is missing: the client this service is at the provider (or export SLURM_OIDC_CLIENT_ID)");
+        }
+        String secret = override("SLURM_OIDC_CLIENT_SECRET_FILE", text(o, "client_secret_file", null, at));
+        String key = override("SLURM_OIDC_PRIVATE_KEY_FILE", text(o, "private_key_file", null, at));
+        if ((secret == null) == (key == null)) {
+            throw fail(at, secret == null
+                    ? "needs client_secret_file (a file holding the client secret, mode 600) or private_key_file (a PKCS#8 PEM key for a private-key JWT)"
+                    : "has both client_secret_file and private_key_file; keep one");
+        }
+        String ca = text(o, "ca_file", null, at);
+        return new OidcSettings(issuer, tokenUrl, clientId, secret == null ? null : Path.of(secret),
+                key == null ? null : Path.of(key), text(o, "key_id", null, at),
+                override("SLURM_OIDC_SCOPE", text(o, "scope", null, at)), override("SLURM_OIDC_AUDIENCE", text(o, "audience", null, at)),
+                override("SLURM_OIDC_USER_CLAIM", text(o, "user_claim", null, at)), ca == null ? null : Path.of(ca));
+    }
+
+    private URI httpUrl(String key, String value) {
+        if (value == null) {
+            return null;
+        }
+        if (!value.matches("^https?://[^/\\s:]+(:\\d+)?(/.*)?$")) {
+            throw fail(key, "'" + value + "' is not an http:// or https:// URL like https://idp.example.org/realms/hpc");
+        }
+        return URI.create(value);
     }
 
     /** {@code slurm.work_types}: the work types moved to Slurm (default all three; the design's phase 1 is [training]). */

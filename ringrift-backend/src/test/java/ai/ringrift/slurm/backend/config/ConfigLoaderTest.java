@@ -154,6 +154,58 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theOidcBlockIsReadAndItsEnvironmentOverridesApply() throws Exception {
+        String yaml = VALID.replace("    jwt_key_file: /etc/slurm/jwt_hs256.key\n", """
+                    oidc:
+                      issuer: https://idp.example/realms/hpc
+                      client_id: ringrift-loop
+                      client_secret_file: /run/secrets/oidc
+                      audience: slurm-prod
+                      user_claim: slurm_user
+                """);
+        OidcSettings o = ConfigLoader.load(write(yaml), k -> null).slurm().rest().oidc();
+        assertThat(o).isEqualTo(new OidcSettings(java.net.URI.create("https://idp.example/realms/hpc"), null, "ringrift-loop",
+                Path.of("/run/secrets/oidc"), null, null, null, "slurm-prod", "slurm_user", null));
+        assertThat(ConfigLoader.load(write(yaml), k -> null).slurm().rest().jwtKeyFile()).isNull();
+
+        Map<String, String> env = Map.of("SLURM_OIDC_CLIENT_ID", "svc2", "SLURM_OIDC_AUDIENCE", "slurm-test",
+                "SLURM_OIDC_CLIENT_SECRET_FILE", "/other/secret");
+        OidcSettings over = ConfigLoader.load(write(yaml), env::get).slurm().rest().oidc();
+        assertThat(over.clientId()).isEqualTo("svc2");
+        assertThat(over.audience()).isEqualTo("slurm-test");
+        assertThat(over.clientSecretFile()).isEqualTo(Path.of("/other/secret"));
+
+        // SLURM_OIDC_ISSUER makes OIDC the token source, replacing the file's jwt_key_file
+        RestSettings fromEnv = ConfigLoader.load(write(VALID), Map.of("SLURM_OIDC_ISSUER", "https://idp.example/r",
+                "SLURM_OIDC_CLIENT_ID", "svc", "SLURM_OIDC_CLIENT_SECRET_FILE", "/s")::get).slurm().rest();
+        assertThat(fromEnv.jwtKeyFile()).isNull();
+        assertThat(fromEnv.oidc().issuer()).hasToString("https://idp.example/r");
+        assertThatThrownBy(() -> ConfigLoader.load(write(VALID), Map.of("SLURM_OIDC_ISSUER", "https://idp.example/r",
+                "SLURM_TOKEN_FILE", "/t")::get)).hasMessageContaining("sets more than one token source");
+    }
+
+    @Test
+    void oidcMistakesAreNamed() throws Exception {
+        String both = VALID.replace("    jwt_key_file: /etc/slurm/jwt_hs256.key\n", """
+                    jwt_key_file: /etc/slurm/jwt_hs256.key
+                    oidc: {issuer: "https://idp.example/r", client_id: x, client_secret_file: /s}
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(write(both), k -> null)).hasMessageContaining("more than one token source");
+        String noClient = VALID.replace("    jwt_key_file: /etc/slurm/jwt_hs256.key\n",
+                "    oidc: {issuer: \"https://idp.example/r\", client_secret_file: /s}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(write(noClient), k -> null)).hasMessageContaining("slurm.rest.oidc.client_id: is missing");
+        String noSecret = VALID.replace("    jwt_key_file: /etc/slurm/jwt_hs256.key\n",
+                "    oidc: {issuer: \"https://idp.example/r\", client_id: x}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(write(noSecret), k -> null)).hasMessageContaining("needs client_secret_file");
+        String unknown = VALID.replace("    jwt_key_file: /etc/slurm/jwt_hs256.key\n",
+                "    oidc: {issuer: \"https://idp.example/r\", client_id: x, client_secret_file: /s, secret: hunter2}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(write(unknown), k -> null)).hasMessageContaining("slurm.rest.oidc.secret: is not a known key");
+        String badUrl = VALID.replace("    jwt_key_file: /etc/slurm/jwt_hs256.key\n",
+                "    oidc: {issuer: idp.example, client_id: x, client_secret_file: /s}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(write(badUrl), k -> null)).hasMessageContaining("slurm.rest.oidc.issuer: 'idp.example' is not an http");
+    }
+
+    @Test
     void environmentOverridesTheConnection() throws Exception {
         Map<String, String> env = Map.of("SLURM_REST_URL", "https://other:6820", "SLURM_REST_USER", "svc",
                 "SLURM_JWT_KEY_FILE", "/keys/jwt.key");

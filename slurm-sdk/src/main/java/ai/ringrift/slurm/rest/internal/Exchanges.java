@@ -236,6 +236,8 @@ public final class Exchanges {
             if (!exp.isAfter(now)) {
                 m.append("It expired at ").append(exp).append(" (")
                         .append(Duration.between(exp, now).toMinutes()).append(" min ago): get a new one (scontrol token lifespan=...)");
+            } else if (tokens.explainRefusal(token) != null) {
+                m.append("It is valid until ").append(exp).append(". ").append(tokens.explainRefusal(token));
             } else {
                 m.append("It is valid until ").append(exp)
                         .append(", so it was signed with another key than the cluster's jwt key, or names a user the cluster does not know");

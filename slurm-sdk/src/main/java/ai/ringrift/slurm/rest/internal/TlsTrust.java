@@ -22,7 +22,7 @@ public final class TlsTrust {
     private TlsTrust() {}
 
     /** Makes {@code http} trust only the certificates in {@code caFile}. */
-    static void trustOnly(OkHttpClient.Builder http, Path caFile) {
+    public static void trustOnly(OkHttpClient.Builder http, Path caFile) {
         X509TrustManager trust = trustManager(caFile);
         http.sslSocketFactory(sslContext(trust).getSocketFactory(), trust);
     }

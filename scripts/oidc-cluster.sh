@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The local cluster in its least-privilege mode: a Slurm instance of its own whose slurmctld and
+# slurmdbd verify RS256 tokens from the local OIDC provider by its JWKS (no HS256 key loaded), beside
+# the default cluster, which is left alone.
+#
+#   scripts/oidc-cluster.sh [--release 24.11|26.05] up     provider and cluster up (a restart of
+#                                                         slurmctld and slurmdbd when the JWKS changed)
+#   scripts/oidc-cluster.sh [--release 24.11|26.05] yaml   print config/unified_loop.yaml for it: slurm.rest.oidc
+#                                                         instead of jwt_key_file (no key given to the service)
+#   scripts/oidc-cluster.sh [--release 24.11|26.05] down   stop that cluster (the provider: scripts/oidc-provider.sh stop)
+#
+# Its home is RINGRIFT_OIDC_CLUSTER_HOME (default /var/lib/ringrift-slurm-oidc, -oidc-26.05 for 26.05) and
+# its ports RINGRIFT_OIDC_CLUSTER_PORT_BASE (default 7400; 7500 for 26.05: slurmrestd on 7420 / 7520). A
+# missing root is copied from the release's default cluster (without its state and database), else
+# scripts/local-slurm.sh builds one. The provider: scripts/oidc-provider.sh (RINGRIFT_OIDC_HOME, _PORT).
+set -euo pipefail
+PROJECT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+RELEASE=${RINGRIFT_SLURM_RELEASE:-24.11}
+if [ "${1:-}" = --release ]; then
+  RELEASE=${2:?--release needs 24.11 or 26.05}
+  shift 2
+fi
+case $RELEASE in
+  24.11) SEED_HOME=/var/lib/ringrift-slurm; DEFAULT_HOME=/var/lib/ringrift-slurm-oidc; DEFAULT_BASE=7400 ;;
+  26.05) SEED_HOME=/var/lib/ringrift-slurm-26.05; DEFAULT_HOME=/var/lib/ringrift-slurm-oidc-26.05; DEFAULT_BASE=7500 ;;
+  *) echo "[oidc-cluster] ERROR: release $RELEASE: use 24.11 or 26.05" >&2; exit 2 ;;
+esac
+HOME_DIR=${RINGRIFT_OIDC_CLUSTER_HOME:-$DEFAULT_HOME}
+BASE=${RINGRIFT_OIDC_CLUSTER_PORT_BASE:-$DEFAULT_BASE}
+OIDC_HOME=${RINGRIFT_OIDC_HOME:-/var/lib/ringrift-oidc}
+
+log() { printf '[oidc-cluster] %s\n' "$*" >&2; }
+die() { printf '[oidc-cluster] ERROR: %s\n' "$*" >&2; exit 1; }
+
+slurm() {
+  RINGRIFT_SLURM_RELEASE=$RELEASE RINGRIFT_SLURM_HOME=$HOME_DIR RINGRIFT_SLURM_PORT_BASE=$BASE \
+    "$PROJECT_DIR/scripts/local-slurm.sh" "$@"
+}
+
+# A copy of the default cluster's Debian root without its state, keys and database (a fresh MariaDB
+# data directory instead): saves a debootstrap.
+seed_root() {
+  local src="$SEED_HOME/root" dst="$HOME_DIR/root" datadir
+  [ -f "$dst/.ringrift-root" ] && return 0
+  [ -f "$src/.ringrift-root" ] || return 0   # nothing to copy: local-slurm.sh builds the root
+  log "copying the Debian root of $SEED_HOME (without its state) to $dst"
+  rm -rf "$dst.copy" && mkdir -p "$dst.copy"
+  tar -C "$src" --one-file-system --exclude=./proc --exclude=./dev --exclude=./sys --exclude='./var/lib/ringrift-*' \
+    --exclude=./var/lib/mysql --exclude=./var/lib/mariadb --exclude='./var/spool/slurmctld/*' --exclude='./var/spool/slurmd/*' \
+    --exclude='./var/log/slurm/*' --exclude='./etc/slurm/*' --exclude='./run/*' -cf - . | tar -C "$dst.copy" -xf -
+  datadir=$(chroot "$dst.copy" mariadbd --verbose --help 2>/dev/null | awk '$1 == "datadir" {print $2}')
+  [ -n "$datadir" ] || die "cannot tell the MariaDB data directory of the copied root"
+  mkdir -p "$dst.copy$datadir" "$dst.copy/dev" "$dst.copy/proc"
+  chroot "$dst.copy" chown mysql:mysql "$datadir"
+  mount --bind /dev "$dst.copy/dev"
+  mount --bind /proc "$dst.copy/proc"
+  if ! chroot "$dst.copy" mariadb-install-db --user=mysql --datadir="$datadir" --skip-test-db >"$HOME_DIR/mariadb-install.log" 2>&1; then
+    umount "$dst.copy/dev" "$dst.copy/proc"
+    die "mariadb-install-db failed in the copied root (log: $HOME_DIR/mariadb-install.log)"
+  fi
+  umount "$dst.copy/dev" "$dst.copy/proc"
+  mv "$dst.copy" "$dst"
+}
+
+cmd_up() {
+  [ "$(id -u)" = 0 ] || die "this must run as root (it runs scripts/local-slurm.sh)"
+  "$PROJECT_DIR/scripts/oidc-provider.sh" start
+  local jwks="$OIDC_HOME/jwks.json" claim
+  claim=$(sed -n 's/^OIDC_USER_CLAIM=//p' "$OIDC_HOME/oidc.env")
+  mkdir -p "$HOME_DIR"
+  seed_root
+  if slurm status >/dev/null 2>&1 && ! cmp -s "$jwks" "$HOME_DIR/root/etc/slurm/jwks.json"; then
+    log "the provider's keys changed: restarting slurmctld and slurmdbd with its JWKS"
+    RINGRIFT_SLURM_JWKS=$jwks RINGRIFT_SLURM_USER_CLAIM=$claim slurm restart slurmdbd slurmctld
+  else
+    RINGRIFT_SLURM_JWKS=$jwks RINGRIFT_SLURM_USER_CLAIM=$claim slurm up
+  fi
+  grep -q '^SLURM_AUTH=jwks' "$HOME_DIR/cluster.env" || die "the cluster at $HOME_DIR did not come up in JWKS mode"
+}
+
+# config/unified_loop.yaml for this cluster: its URL and shared tree, and slurm.rest.oidc instead of the key
+cmd_yaml() {
+  [ -f "$HOME_DIR/cluster.env" ] && [ -f "$OIDC_HOME/oidc.env" ] || die "run: $0 --release $RELEASE up"
+  local url issuer client secret audience claim
+  url=$(sed -n 's/^SLURM_REST_URL=//p' "$HOME_DIR/cluster.env")
+  issuer=$(sed -n 's/^OIDC_ISSUER=//p' "$OIDC_HOME/oidc.env")
+  client=$(sed -n 's/^OIDC_CLIENT_ID=//p' "$OIDC_HOME/oidc.env")
+  secret=$(sed -n 's/^OIDC_SECRET_FILE=//p' "$OIDC_HOME/oidc.env")
+  audience=$(sed -n 's/^OIDC_AUDIENCE=//p' "$OIDC_HOME/oidc.env")
+  claim=$(sed -n 's/^OIDC_USER_CLAIM=//p' "$OIDC_HOME/oidc.env")
+  grep -q '^    jwt_key_file: ' "$PROJECT_DIR/config/unified_loop.yaml" || die "config/unified_loop.yaml has no jwt_key_file line to replace"
+  sed -e "s|/var/lib/ringrift-slurm/|$HOME_DIR/|g" -e "s|http://127.0.0.1:6820|$url|" \
+      -e "s|^    user: .*|    user: ringrift                # the job user: the token names it in $claim|" \
+      -e "/^    token_lifespan: /d" \
+      -e "s|^    jwt_key_file: .*|    oidc:                         # tokens from the OIDC provider; the cluster verifies them by its JWKS\n      issuer: $issuer\n      client_id: $client\n      client_secret_file: $secret\n      audience: $audience\n      user_claim: $claim|" \
+      "$PROJECT_DIR/config/unified_loop.yaml"
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  yaml) cmd_yaml ;;
+  down) slurm down ;;
+  env) slurm env ;;
+  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+esac
