@@ -13,7 +13,7 @@ import ai.ringrift.slurm.testing.SlurmRestStubs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The README's "Testing your service without a cluster", in a fresh project. */
+/** docs/sdk.md's "Testing your service without a cluster", in a fresh project. */
 class StubbedSlurmTest {
 
     @RegisterExtension
