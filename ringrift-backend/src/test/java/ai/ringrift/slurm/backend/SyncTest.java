@@ -3,12 +3,10 @@ package ai.ringrift.slurm.backend;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.ringrift.slurm.backend.config.ConfigLoader;
 import ai.ringrift.slurm.backend.config.SlurmSettings;
 import ai.ringrift.slurm.rest.SlurmClient;
 import ai.ringrift.slurm.rest.SlurmUsageException;
 import ai.ringrift.slurm.rest.TokenSources;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,17 +17,7 @@ class SyncTest {
     Path dir;
 
     private SlurmSettings settings(Path sharedRoot) throws Exception {
-        Path yaml = dir.resolve("loop.yaml");
-        Files.writeString(yaml, """
-                execution_backend: slurm
-                slurm:
-                  rest: {url: "http://127.0.0.1:9", user: u, jwt_key_file: /k}
-                  partition_training: t
-                  partition_selfplay: s
-                  partition_tournament: c
-                  shared_root: %s
-                """.formatted(sharedRoot));
-        return ConfigLoader.load(yaml, k -> null).slurm();
+        return TestSettings.load(dir, sharedRoot, sharedRoot, ""); // repo_dir: the shared root, its default
     }
 
     private SlurmClient unusedClient() {

@@ -2,7 +2,6 @@ package ai.ringrift.slurm.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.ringrift.slurm.backend.config.ConfigLoader;
 import ai.ringrift.slurm.backend.config.SlurmSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,23 +72,13 @@ class WrapperScriptRunTest {
     }
 
     private SlurmSettings settings(String runtime) throws Exception {
-        Path yaml = dir.resolve("loop-" + runtime + ".yaml");
-        Files.writeString(yaml, """
-                execution_backend: slurm
-                slurm:
-                  rest: {url: "http://h:6820", user: u, jwt_key_file: /k}
-                  partition_training: t
-                  partition_selfplay: s
-                  partition_tournament: c
-                  shared_root: %s
-                  repo_dir: %s
+        return TestSettings.load(dir, shared, repo, """
                   venv_activate: %s/venv-x86/bin/activate
                   venv_activate_arm64: %s/venv-arm64/bin/activate
                   container_runtime: %s
                   container_image_x86_64: %s/images/ringrift-x86_64.sif
                   container_image_arm64: %s/images/ringrift-gh200 aarch64.sif
-                """.formatted(shared, repo, shared, shared, runtime, shared, shared));
-        return ConfigLoader.load(yaml, k -> null).slurm();
+                """.formatted(shared, shared, runtime, shared, shared));
     }
 
     private String output;
@@ -162,21 +151,12 @@ class WrapperScriptRunTest {
     @CsvSource({"apptainer", "singularity"})
     void repoAndLogDirsOutsideTheSharedRootAreBoundToo(String runtime) throws Exception {
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere/logs"));
-        Path yaml = dir.resolve("outside.yaml");
-        Files.writeString(yaml, """
-                execution_backend: slurm
-                slurm:
-                  rest: {url: "http://h:6820", user: u, jwt_key_file: /k}
-                  partition_training: t
-                  partition_selfplay: s
-                  partition_tournament: c
-                  shared_root: %s
-                  repo_dir: %s
+        SlurmSettings settings = TestSettings.load(dir, shared, repo, """
                   log_dir: %s
                   container_runtime: %s
                   container_image_x86_64: %s/images/ringrift-x86_64.sif
-                """.formatted(shared, repo, elsewhere, runtime, shared));
-        run(ConfigLoader.load(yaml, k -> null).slurm(), "x86_64", 0);
+                """.formatted(elsewhere, runtime, shared));
+        run(settings, "x86_64", 0);
         assertThat(recorded(dir.resolve("container-argv"))).startsWith(runtime, "exec", "--bind", shared.toString(),
                 "--bind", elsewhere.toString(), "--pwd", repo.toString());
     }

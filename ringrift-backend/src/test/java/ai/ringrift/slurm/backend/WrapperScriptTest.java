@@ -2,7 +2,6 @@ package ai.ringrift.slurm.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.ringrift.slurm.backend.config.ConfigLoader;
 import ai.ringrift.slurm.backend.config.SlurmSettings;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -27,18 +26,7 @@ class WrapperScriptTest {
     }
 
     private SlurmSettings settings(String sharedRoot, String repoDir, String extra) throws Exception {
-        Path yaml = Files.createTempFile(dir, "loop", ".yaml");
-        Files.writeString(yaml, """
-                execution_backend: slurm
-                slurm:
-                  rest: {url: "http://h:6820", user: u, jwt_key_file: /k}
-                  partition_training: t
-                  partition_selfplay: s
-                  partition_tournament: c
-                  shared_root: %s
-                  repo_dir: %s
-                """.formatted(sharedRoot, repoDir) + extra);
-        return ConfigLoader.load(yaml, k -> null).slurm();
+        return TestSettings.load(dir, sharedRoot, repoDir, extra);
     }
 
     /** The golden file; -Dgolden.update=true rewrites it from what the code renders now (then review the diff). */
