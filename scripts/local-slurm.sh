@@ -49,17 +49,12 @@ set -euo pipefail
 
 PROJECT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-RELEASE=${RINGRIFT_SLURM_RELEASE:-24.11}
-if [ "${1:-}" = --release ]; then
-  RELEASE=${2:?--release needs 24.11 or 26.05}
-  shift 2
-fi
-# per release: the Debian suite that ships it, where it lives, its ports and cluster name
-case $RELEASE in
-  24.11) SUITE=trixie; DEFAULT_HOME=/var/lib/ringrift-slurm; DEFAULT_PORT_BASE=6800; DEFAULT_CLUSTER=ringrift-local ;;
-  26.05) SUITE=sid; DEFAULT_HOME=/var/lib/ringrift-slurm-26.05; DEFAULT_PORT_BASE=6900; DEFAULT_CLUSTER=ringrift-local-2605 ;;
-  *) printf '[local-slurm] ERROR: release %s is not one this script builds; use 24.11 or 26.05\n' "$RELEASE" >&2; exit 2 ;;
-esac
+# the release (--release R first, else RINGRIFT_SLURM_RELEASE, else 24.11) and its defaults: the Debian
+# suite that ships it, where its cluster lives, its ports and cluster name
+# shellcheck source=lib/releases.sh
+. "$PROJECT_DIR/scripts/lib/releases.sh"
+LOG_TAG=local-slurm release_from_args "$@"
+shift "$RELEASE_SHIFT"
 CONF_SRC="$PROJECT_DIR/config/local-cluster"
 
 HOME_DIR=${RINGRIFT_SLURM_HOME:-$DEFAULT_HOME}

@@ -16,18 +16,15 @@
 set -euo pipefail
 PROJECT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-RELEASE=${RINGRIFT_SLURM_RELEASE:-24.11}
-if [ "${1:-}" = --release ]; then
-  RELEASE=${2:?--release needs 24.11 or 26.05}
-  shift 2
-fi
-case $RELEASE in
-  24.11) SEED_HOME=/var/lib/ringrift-slurm; DEFAULT_HOME=/var/lib/ringrift-slurm-oidc; DEFAULT_BASE=7400 ;;
-  26.05) SEED_HOME=/var/lib/ringrift-slurm-26.05; DEFAULT_HOME=/var/lib/ringrift-slurm-oidc-26.05; DEFAULT_BASE=7500 ;;
-  *) echo "[oidc-cluster] ERROR: release $RELEASE: use 24.11 or 26.05" >&2; exit 2 ;;
-esac
-HOME_DIR=${RINGRIFT_OIDC_CLUSTER_HOME:-$DEFAULT_HOME}
-BASE=${RINGRIFT_OIDC_CLUSTER_PORT_BASE:-$DEFAULT_BASE}
+# the release (--release R first, else RINGRIFT_SLURM_RELEASE, else 24.11) and its defaults: the Debian
+# suite that ships it, where its cluster lives, its ports and cluster name
+# shellcheck source=lib/releases.sh
+. "$PROJECT_DIR/scripts/lib/releases.sh"
+LOG_TAG=oidc-cluster release_from_args "$@"
+shift "$RELEASE_SHIFT"
+SEED_HOME=$DEFAULT_HOME                      # the release's default cluster: its root is copied
+HOME_DIR=${RINGRIFT_OIDC_CLUSTER_HOME:-${DEFAULT_HOME/ringrift-slurm/ringrift-slurm-oidc}}
+BASE=${RINGRIFT_OIDC_CLUSTER_PORT_BASE:-$((DEFAULT_PORT_BASE + 600))}   # 7400 for 24.11, 7500 for 26.05
 OIDC_HOME=${RINGRIFT_OIDC_HOME:-/var/lib/ringrift-oidc}
 
 log() { printf '[oidc-cluster] %s\n' "$*" >&2; }

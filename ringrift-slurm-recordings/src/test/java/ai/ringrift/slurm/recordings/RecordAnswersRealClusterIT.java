@@ -194,12 +194,9 @@ class RecordAnswersRealClusterIT {
                 .put("partition", "gpu-train").put("tres_per_node", "gres/gpu:1")), 200));
         awaitState(done, s -> s.contains("COMPLETED"));
         record("job-get-completed", get(path("slurm", "job/" + done), token), 200);
-        Instant deadline = Instant.now().plusSeconds(60);
-        JsonNode accounted;
-        do { // slurmdbd learns of the end a moment after slurmctld
-            Thread.sleep(500);
-            accounted = record("slurmdb-job-completed", get(path("slurmdb", "job/" + done), token), 200);
-        } while (accounted.path("jobs").path(0).path("time").path("end").asLong() == 0 && Instant.now().isBefore(deadline));
+        // slurmdbd learns of the end a moment after slurmctld
+        JsonNode accounted = recordOnceAccounted("slurmdb-job-completed", done,
+                answer -> answer.path("jobs").path(0).path("time").path("end").asLong() != 0);
         assertThat(accounted.path("jobs").path(0).path("state").path("current").toString()).contains("COMPLETED");
     }
 
@@ -256,12 +253,9 @@ class RecordAnswersRealClusterIT {
         awaitState(array, s -> !s.contains("RUNNING") && !s.contains("PENDING"));
         record("jobs-state-het-and-cancelled-array", get(path("slurm", "jobs/state/") + "?job_id=" + array + "&job_id=" + hetJob, token), 200);
         record("job-get-array-cancelled-rest", get(path("slurm", "job/" + array), token), 200);
-        Instant deadline = Instant.now().plusSeconds(60);
-        JsonNode accounted;
-        do { // slurmdbd learns of the cancel a moment after slurmctld
-            Thread.sleep(500);
-            accounted = record("slurmdb-job-array-cancelled-rest", get(path("slurmdb", "job/" + array), token), 200);
-        } while (!accounted.path("jobs").toString().contains("CANCELLED") && Instant.now().isBefore(deadline));
+        // slurmdbd learns of the cancel a moment after slurmctld
+        JsonNode accounted = recordOnceAccounted("slurmdb-job-array-cancelled-rest", array,
+                answer -> answer.path("jobs").toString().contains("CANCELLED"));
         send(delete(path("slurm", "job/" + hetJob)));
     }
 
@@ -375,5 +369,19 @@ class RecordAnswersRealClusterIT {
             Thread.sleep(300);
         }
         throw new AssertionError("job " + id + " did not reach the state awaited in 120 s: " + states);
+    }
+
+    /**
+     * Records slurmdbd's answer for a job once it holds what {@code caughtUp} looks for (slurmdbd
+     * learns of an end or a cancel a moment after slurmctld), asking again every 500 ms for 60 s.
+     */
+    private static JsonNode recordOnceAccounted(String name, long id, Predicate<JsonNode> caughtUp) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(60);
+        JsonNode answer;
+        do {
+            Thread.sleep(500);
+            answer = record(name, get(path("slurmdb", "job/" + id), cluster.userToken()), 200);
+        } while (!caughtUp.test(answer) && Instant.now().isBefore(deadline));
+        return answer;
     }
 }

@@ -29,18 +29,7 @@ public final class TokenSources {
 
     /** One token for the life of the client; when it is refused, calls fail with the reason. */
     public static TokenSource fixed(String token) {
-        Token fixed = Token.of(token);
-        return new TokenSource() {
-            @Override
-            public Token current() {
-                return fixed;
-            }
-
-            @Override
-            public String describe() {
-                return "a fixed token";
-            }
-        };
+        return constant(Token.of(token), "a fixed token");
     }
 
     /** The {@code SLURM_JWT} environment variable, with or without the {@code SLURM_JWT=} prefix. */
@@ -55,7 +44,11 @@ public final class TokenSources {
             throw new SlurmUsageException("SLURM_JWT is not set: export the token that `scontrol token` prints, "
                     + "or configure a token file or the cluster's jwt key instead");
         }
-        Token token = Token.of(value);
+        return constant(Token.of(value), "the SLURM_JWT environment variable");
+    }
+
+    /** A source that always gives {@code token}, described as {@code description}. */
+    private static TokenSource constant(Token token, String description) {
         return new TokenSource() {
             @Override
             public Token current() {
@@ -64,7 +57,7 @@ public final class TokenSources {
 
             @Override
             public String describe() {
-                return "the SLURM_JWT environment variable";
+                return description;
             }
         };
     }
