@@ -13,6 +13,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The fake's answers, built from one API version's recordings as templates: each answer starts as
@@ -129,12 +130,7 @@ public final class Answers {
     }
 
     Answer partitions(Model model) {
-        ObjectNode body = body("partitions");
-        ArrayNode list = (ArrayNode) body.path("partitions");
-        JsonNode template = list.get(0);
-        list.removeAll();
-        for (FakeCluster.Partition p : cluster.partitions()) {
-            ObjectNode item = template.deepCopy();
+        return listed("partitions", "partitions", cluster.partitions(), (item, p) -> {
             item.put("name", p.name());
             int cpus = 0;
             long mem = 0;
@@ -167,18 +163,11 @@ public final class Answers {
                     flags.add("DEFAULT");
                 }
             }
-            list.add(item);
-        }
-        return answer("partitions", body);
+        });
     }
 
     Answer nodes(Model model) {
-        ObjectNode body = body("nodes");
-        ArrayNode list = (ArrayNode) body.path("nodes");
-        JsonNode template = list.get(0);
-        list.removeAll();
-        for (FakeCluster.Node n : cluster.nodes()) {
-            ObjectNode item = template.deepCopy();
+        return listed("nodes", "nodes", cluster.nodes(), (item, n) -> {
             int cpus = 0;
             int gpus = 0;
             long mem = 0;
@@ -213,9 +202,7 @@ public final class Answers {
                     partitions.add(p.name());
                 }
             }
-            list.add(item);
-        }
-        return answer("nodes", body);
+        });
     }
 
     private static int cpus(FakeCluster.Node n) {
@@ -223,24 +210,33 @@ public final class Answers {
     }
 
     Answer associations(String user) {
-        ObjectNode body = body("slurmdb-associations");
-        ArrayNode list = (ArrayNode) body.path("associations");
-        JsonNode template = list.get(0);
-        list.removeAll();
-        for (FakeCluster.Association a : cluster.associations()) {
-            if (user != null && !user.equals(a.user())) {
-                continue;
-            }
-            ObjectNode item = template.deepCopy();
+        List<FakeCluster.Association> theirs = cluster.associations().stream()
+                .filter(a -> user == null || user.equals(a.user())).toList();
+        return listed("slurmdb-associations", "associations", theirs, (item, a) -> {
             item.put("user", a.user());
             item.put("account", a.account());
             putIfPresent(item, "cluster", cluster.name());
             putIfPresent(item, "is_default", a.isDefault());
             ArrayNode qos = item.putArray("qos");
             a.qos().forEach(qos::add);
+        });
+    }
+
+    /**
+     * The recording's answer with its list {@code field} made of one copy of its first item per
+     * value, each filled in by {@code fill}: the recorded shape, the fake's values.
+     */
+    private <T> Answer listed(String recording, String field, List<T> values, BiConsumer<ObjectNode, T> fill) {
+        ObjectNode body = body(recording);
+        ArrayNode list = (ArrayNode) body.path(field);
+        JsonNode template = list.get(0);
+        list.removeAll();
+        for (T value : values) {
+            ObjectNode item = template.deepCopy();
+            fill.accept(item, value);
             list.add(item);
         }
-        return answer("slurmdb-associations", body);
+        return answer(recording, body);
     }
 
     // ------------------------------------------------------------------ jobs
