@@ -108,6 +108,14 @@ final class Ctx implements AutoCloseable {
         return refs.computeIfAbsent(id, k -> "J" + (++unnamed));
     }
 
+    /** The first step of most scenarios: step "submit", the job submitted, seen as A. */
+    SubmittedJob submitAsA(JobSubmission.Builder job) {
+        step("submit");
+        SubmittedJob j = client().submit(job.build());
+        see("submitted", submitted(j, "A"));
+        return j;
+    }
+
     String submitted(SubmittedJob j, String as) {
         name(j.jobId(), as);
         return as + " adopted=" + j.adopted() + " attempts=" + j.attempts() + " warnings=" + j.warnings();

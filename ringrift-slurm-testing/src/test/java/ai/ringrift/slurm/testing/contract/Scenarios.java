@@ -54,9 +54,7 @@ final class Scenarios {
             new Scenario("cluster-reads", Scenarios::clusterReads));
 
     private static void submitAndWait(Ctx c) throws Exception {
-        c.step("submit");
-        SubmittedJob j = c.client().submit(c.job("ok", "#!/bin/bash\nsleep 1\n").build());
-        c.see("submitted", c.submitted(j, "A"));
+        SubmittedJob j = c.submitAsA(c.job("ok", "#!/bin/bash\nsleep 1\n"));
         c.step("wait for the end");
         JobInfo done = c.waiter().await(j.jobId(), WAIT);
         c.see("final", c.job(done));
@@ -65,25 +63,19 @@ final class Scenarios {
     }
 
     private static void nonZeroExit(Ctx c) throws Exception {
-        c.step("submit");
-        SubmittedJob j = c.client().submit(c.job("exit3", "#!/bin/bash\nsleep 1\nexit 3\n").build());
-        c.see("submitted", c.submitted(j, "A"));
+        SubmittedJob j = c.submitAsA(c.job("exit3", "#!/bin/bash\nsleep 1\nexit 3\n"));
         c.step("wait for the end");
         c.see("final", c.job(c.waiter().await(j.jobId(), WAIT)));
     }
 
     private static void timeLimit(Ctx c) throws Exception {
-        c.step("submit");
-        SubmittedJob j = c.client().submit(c.job("late", "#!/bin/bash\nsleep 300\n").timeLimit(Duration.ofMinutes(1)).build());
-        c.see("submitted", c.submitted(j, "A"));
+        SubmittedJob j = c.submitAsA(c.job("late", "#!/bin/bash\nsleep 300\n").timeLimit(Duration.ofMinutes(1)));
         c.step("wait for the end");
         c.see("final", c.job(c.waiter().await(j.jobId(), WAIT)));
     }
 
     private static void arrayThrottled(Ctx c) throws Exception {
-        c.step("submit");
-        SubmittedJob j = c.client().submit(c.job("arr", "#!/bin/bash\nsleep 3\n").array("0-3%2").build());
-        c.see("submitted", c.submitted(j, "A"));
+        SubmittedJob j = c.submitAsA(c.job("arr", "#!/bin/bash\nsleep 3\n").array("0-3%2"));
         c.step("wait with my own polling");
         int[] most = {0};
         List<JobStateEntry> last = new ArrayList<>();
@@ -109,9 +101,7 @@ final class Scenarios {
     }
 
     private static void cancelMidRun(Ctx c) throws Exception {
-        c.step("submit");
-        SubmittedJob j = c.client().submit(c.job("long", "#!/bin/bash\nsleep 120\n").build());
-        c.see("submitted", c.submitted(j, "A"));
+        SubmittedJob j = c.submitAsA(c.job("long", "#!/bin/bash\nsleep 120\n"));
         c.step("wait until it runs");
         awaitRunning(c, j.jobId());
         c.step("cancel");
@@ -134,9 +124,7 @@ final class Scenarios {
     }
 
     private static void afterMinJobAge(Ctx c) throws Exception {
-        c.step("submit");
-        SubmittedJob j = c.client().submit(c.job("short", "#!/bin/bash\ntrue\n").build());
-        c.see("submitted", c.submitted(j, "A"));
+        SubmittedJob j = c.submitAsA(c.job("short", "#!/bin/bash\ntrue\n"));
         c.step("wait for the end");
         c.see("final", c.job(c.waiter().await(j.jobId(), WAIT)));
         c.step("wait until slurmctld forgets it");
@@ -179,9 +167,7 @@ final class Scenarios {
     }
 
     private static void requeue(Ctx c) throws Exception {
-        c.step("submit");
-        SubmittedJob j = c.client().submit(c.job("again", "#!/bin/bash\nsleep 5\n").requeue(true).build());
-        c.see("submitted", c.submitted(j, "A"));
+        SubmittedJob j = c.submitAsA(c.job("again", "#!/bin/bash\nsleep 5\n").requeue(true));
         c.step("wait until it runs");
         awaitRunning(c, j.jobId());
         c.step("requeue (administrator)");
@@ -200,9 +186,7 @@ final class Scenarios {
     }
 
     private static void cancelledArrayRest(Ctx c) throws Exception {
-        c.step("submit");
-        SubmittedJob j = c.client().submit(c.job("rest", "#!/bin/bash\nsleep 60\n").array("0-5%1").build());
-        c.see("submitted", c.submitted(j, "A"));
+        SubmittedJob j = c.submitAsA(c.job("rest", "#!/bin/bash\nsleep 60\n").array("0-5%1"));
         c.step("wait until task 0 runs");
         c.waitUntil("task 0 running", WAIT, () -> c.client().jobStates(List.of(j.jobId())).stream()
                 .anyMatch(r -> r.arrayTaskId() == 0 && r.state() == JobState.RUNNING));
@@ -221,9 +205,7 @@ final class Scenarios {
         long het = Het.submitHeld(c);
         c.name(het, "H");
         c.name(het + 1, "H1");
-        c.step("submit");
-        SubmittedJob j = c.client().submit(c.job("beside", "#!/bin/bash\nsleep 1\n").build());
-        c.see("submitted", c.submitted(j, "A"));
+        SubmittedJob j = c.submitAsA(c.job("beside", "#!/bin/bash\nsleep 1\n"));
         c.step("wait for the end");
         c.see("final", c.job(c.waiter().await(j.jobId(), WAIT)));
         c.step("read every state");
