@@ -185,24 +185,24 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void oidcMistakesAreNamed() throws Exception {
+    void oidcTogetherWithAKeyIsNamed() throws Exception {
         String both = VALID.replace("    jwt_key_file: /etc/slurm/jwt_hs256.key\n", """
                     jwt_key_file: /etc/slurm/jwt_hs256.key
                     oidc: {issuer: "https://idp.example/r", client_id: x, client_secret_file: /s}
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(write(both), k -> null)).hasMessageContaining("more than one token source");
-        String noClient = VALID.replace("    jwt_key_file: /etc/slurm/jwt_hs256.key\n",
-                "    oidc: {issuer: \"https://idp.example/r\", client_secret_file: /s}\n");
-        assertThatThrownBy(() -> ConfigLoader.load(write(noClient), k -> null)).hasMessageContaining("slurm.rest.oidc.client_id: is missing");
-        String noSecret = VALID.replace("    jwt_key_file: /etc/slurm/jwt_hs256.key\n",
-                "    oidc: {issuer: \"https://idp.example/r\", client_id: x}\n");
-        assertThatThrownBy(() -> ConfigLoader.load(write(noSecret), k -> null)).hasMessageContaining("needs client_secret_file");
-        String unknown = VALID.replace("    jwt_key_file: /etc/slurm/jwt_hs256.key\n",
-                "    oidc: {issuer: \"https://idp.example/r\", client_id: x, client_secret_file: /s, secret: hunter2}\n");
-        assertThatThrownBy(() -> ConfigLoader.load(write(unknown), k -> null)).hasMessageContaining("slurm.rest.oidc.secret: is not a known key");
-        String badUrl = VALID.replace("    jwt_key_file: /etc/slurm/jwt_hs256.key\n",
-                "    oidc: {issuer: idp.example, client_id: x, client_secret_file: /s}\n");
-        assertThatThrownBy(() -> ConfigLoader.load(write(badUrl), k -> null)).hasMessageContaining("slurm.rest.oidc.issuer: 'idp.example' is not an http");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "{issuer: \"https://idp.example/r\", client_secret_file: /s}                      | slurm.rest.oidc.client_id: is missing",
+            "{issuer: \"https://idp.example/r\", client_id: x}                                | needs client_secret_file",
+            "{issuer: \"https://idp.example/r\", client_id: x, client_secret_file: /s, secret: hunter2} | slurm.rest.oidc.secret: is not a known key",
+            "{issuer: idp.example, client_id: x, client_secret_file: /s}                      | slurm.rest.oidc.issuer: 'idp.example' is not an http"})
+    void oidcMistakesAreNamed(String oidc, String named) throws Exception {
+        String yaml = VALID.replace("    jwt_key_file: /etc/slurm/jwt_hs256.key\n", "    oidc: " + oidc + "\n");
+        assertThat(yaml).contains("oidc: "); // the key it replaces is there
+        assertThatThrownBy(() -> ConfigLoader.load(write(yaml), k -> null)).hasMessageContaining(named);
     }
 
     @Test
