@@ -167,12 +167,7 @@ class JobTrackerStubTest {
             jobs.add(one.deepCopy().put("job_id", id));
         }
         stub("/slurmdb/v0.0.40/jobs/", 200, db.toString());
-        List<JobTracker.Aggregate> all = new java.util.ArrayList<>();
-        for (int id = 71; id <= 75; id++) {
-            JobTracker.Aggregate a = new JobTracker.Aggregate(WorkType.TOURNAMENT, "t" + id, 1);
-            all.add(a);
-            tracker.track(new JobTracker.Tracked(id, false, 1, 0, "/nonexistent/%j.out", a));
-        }
+        List<JobTracker.Aggregate> all = trackTournaments(71, 75);
         tracker.pollOnce();
         for (JobTracker.Aggregate a : all) {
             assertThat(a.future.getNow(null)).isNotNull();
@@ -197,12 +192,7 @@ class JobTrackerStubTest {
             ((ObjectNode) completed.path("jobs").get(0)).put("job_id", id);
             stub("/slurm/v0.0.40/job/" + id, 200, completed.toString());
         }
-        List<JobTracker.Aggregate> all = new java.util.ArrayList<>();
-        for (int id = 81; id <= 83; id++) {
-            JobTracker.Aggregate a = new JobTracker.Aggregate(WorkType.TOURNAMENT, "t" + id, 1);
-            all.add(a);
-            tracker.track(new JobTracker.Tracked(id, false, 1, 0, "/nonexistent/%j.out", a));
-        }
+        List<JobTracker.Aggregate> all = trackTournaments(81, 83);
         tracker.pollOnce();
         assertThat(all.stream().filter(a -> a.future.isDone()).count()).isEqualTo(2);
         int first = wm.getAllServeEvents().size();
@@ -307,5 +297,16 @@ class JobTrackerStubTest {
 
     private static int sentStateRequests() {
         return wm.findAll(getRequestedFor(urlPathEqualTo("/slurm/v0.0.40/jobs/state/"))).size();
+    }
+
+    /** Tracks one single-task tournament job for each id from {@code first} to {@code last}. */
+    private List<JobTracker.Aggregate> trackTournaments(int first, int last) {
+        List<JobTracker.Aggregate> all = new java.util.ArrayList<>();
+        for (int id = first; id <= last; id++) {
+            JobTracker.Aggregate a = new JobTracker.Aggregate(WorkType.TOURNAMENT, "t" + id, 1);
+            all.add(a);
+            tracker.track(new JobTracker.Tracked(id, false, 1, 0, "/nonexistent/%j.out", a));
+        }
+        return all;
     }
 }
