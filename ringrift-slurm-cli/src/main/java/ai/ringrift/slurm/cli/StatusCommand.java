@@ -5,44 +5,33 @@ import ai.ringrift.slurm.rest.JobInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "status", description = "Show jobs' states, exit codes and reasons (slurmctld, else slurmdbd).")
-final class StatusCommand implements Callable<Integer> {
-
-    @Mixin
-    RingriftSlurm.Common common;
-
-    @Parameters(arity = "1..*", description = "Slurm job ids")
-    List<Long> jobIds;
+final class StatusCommand extends JobIdsCommand {
 
     @Override
-    public Integer call() {
-        try (SlurmBackend backend = common.backend()) {
-            List<JobInfo> found = new ArrayList<>();
-            List<Long> missing = new ArrayList<>();
-            for (long id : jobIds) {
-                Optional<JobInfo> info = Jobs.find(backend.client(), id);
-                info.ifPresentOrElse(found::add, () -> missing.add(id));
-            }
-            if (common.json) {
-                common.printJson(backend, java.util.Map.of("jobs", found, "unknown", missing));
-            } else {
-                List<List<String>> rows = new ArrayList<>();
-                for (JobInfo j : found) {
-                    rows.add(List.of(String.valueOf(j.jobId()), j.name(), j.state().name(), Jobs.exit(j), j.stateReason(),
-                            j.partition(), j.source().name().toLowerCase()));
-                }
-                common.out().print(RingriftSlurm.table(List.of("JOB", "NAME", "STATE", "EXIT", "REASON", "PARTITION", "FROM"), rows));
-            }
-            if (!missing.isEmpty()) {
-                common.err().println("ringrift-slurm: no such job(s) in slurmctld or slurmdbd: " + missing);
-                return RingriftSlurm.FAILED;
-            }
-            return RingriftSlurm.OK;
+    int run(SlurmBackend backend) {
+        List<JobInfo> found = new ArrayList<>();
+        List<Long> missing = new ArrayList<>();
+        for (long id : jobIds) {
+            Optional<JobInfo> info = Jobs.find(backend.client(), id);
+            info.ifPresentOrElse(found::add, () -> missing.add(id));
         }
+        if (common.json) {
+            common.printJson(backend, java.util.Map.of("jobs", found, "unknown", missing));
+        } else {
+            List<List<String>> rows = new ArrayList<>();
+            for (JobInfo j : found) {
+                rows.add(List.of(String.valueOf(j.jobId()), j.name(), j.state().name(), Jobs.exit(j), j.stateReason(),
+                        j.partition(), j.source().name().toLowerCase()));
+            }
+            common.out().print(RingriftSlurm.table(List.of("JOB", "NAME", "STATE", "EXIT", "REASON", "PARTITION", "FROM"), rows));
+        }
+        if (!missing.isEmpty()) {
+            common.err().println("ringrift-slurm: no such job(s) in slurmctld or slurmdbd: " + missing);
+            return RingriftSlurm.FAILED;
+        }
+        return RingriftSlurm.OK;
     }
 }
