@@ -352,7 +352,7 @@ configure_jwks() {
   local saved="$HOME_DIR/jwks.env" source claim
   if [ "${RINGRIFT_SLURM_JWKS:-}" = none ]; then
     rm -f "$saved" "$ROOT/etc/slurm/jwks.json"
-    return
+    return 0
   fi
   if [ -n "${RINGRIFT_SLURM_JWKS:-}" ]; then
     source=$RINGRIFT_SLURM_JWKS
@@ -361,7 +361,7 @@ configure_jwks() {
     source=$(sed -n 's/^JWKS_SOURCE=//p' "$saved")
     claim=$(sed -n 's/^JWKS_CLAIM=//p' "$saved")
   else
-    return
+    return 0
   fi
   [[ $claim =~ ^[A-Za-z0-9_.-]+$ ]] || die "RINGRIFT_SLURM_USER_CLAIM='$claim' is not a claim name like slurm_user"
   if [ -s "$source" ]; then
