@@ -11,6 +11,7 @@
 #                           and for 4.0.7 (-Dboot4): its test on the fake (@AutoConfigureFakeSlurm), then
 #                           the jar started against the real cluster (spring-boot-app/real-cluster.sh:
 #                           submit, report, health UP, DOWN with slurmrestd stopped, UP again, the scrape)
+# CONSUMER_CHECKS="spring-boot-app@3.5.7 ..." runs only those entries (default: all).
 # Maven: set MAVEN_OPTS=-Dmaven.repo.local=DIR to use another local repository (every mvn call here takes it).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -20,8 +21,8 @@ failed=0
 if facts=$("$project/scripts/local-slurm.sh" env 2>/dev/null); then
   while IFS='=' read -r key value; do [ -n "$key" ] && export "$key=$value"; done <<<"$facts"
 fi
-for entry in sdk-alone test-kit-junit-5.11.4 test-kit-junit-5.14.4 backend-from-yaml fake-slurm-service@5.11.4 fake-slurm-service@5.14.4 \
-    spring-boot-app@3.5.7 spring-boot-app@4.0.7; do
+for entry in ${CONSUMER_CHECKS:-sdk-alone test-kit-junit-5.11.4 test-kit-junit-5.14.4 backend-from-yaml \
+    fake-slurm-service@5.11.4 fake-slurm-service@5.14.4 spring-boot-app@3.5.7 spring-boot-app@4.0.7}; do
   t0=$SECONDS
   dir=${entry%@*}
   sample=${entry/@/-junit-}

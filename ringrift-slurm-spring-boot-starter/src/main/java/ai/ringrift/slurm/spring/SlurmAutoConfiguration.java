@@ -58,8 +58,9 @@ public class SlurmAutoConfiguration {
     @ConditionalOnProperty(prefix = "slurm.rest.health", name = "enabled", matchIfMissing = true)
     public SlurmHealthCheck slurmHealthCheck(ObjectProvider<SlurmClients> clients, SlurmClient client,
             SlurmRestProperties props, ObjectProvider<Clock> clock) {
+        // SlurmClients exists only when the application has no SlurmClient of its own: then client is ours.client()
         SlurmClients ours = clients.getIfAvailable();
-        SlurmClient checked = ours != null && ours.client() == client ? ours.probe() : client;
+        SlurmClient checked = ours != null ? ours.probe() : client;
         return new SlurmHealthCheck(checked, props.getHealth().getCacheTime(), clock.getIfAvailable(Clock::systemUTC));
     }
 
