@@ -94,6 +94,27 @@ class SlurmAutoConfigurationTest {
     }
 
     @Test
+    void theHealthIndicatorCanBeTurnedOff() throws Exception {
+        withKey("http://127.0.0.1:1").withPropertyValues("slurm.rest.health.enabled=false").run(ctx ->
+                assertThat(ctx).hasNotFailed().hasSingleBean(SlurmClient.class)
+                        .doesNotHaveBean(SlurmHealthCheck.class).doesNotHaveBean("slurmHealthIndicator"));
+    }
+
+    @Test
+    void everyPropertyIsDocumentedInTheGeneratedMetadata() throws Exception {
+        var metadata = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json"));
+        java.util.Map<String, String> described = new java.util.TreeMap<>();
+        metadata.path("properties").forEach(p -> described.put(p.path("name").asText(), p.path("description").asText()));
+        assertThat(described).containsKeys("slurm.rest.url", "slurm.rest.token-file", "slurm.rest.jwt-key-file",
+                "slurm.rest.token-env", "slurm.rest.oidc.issuer", "slurm.rest.oidc.client-id", "slurm.rest.ca-file",
+                "slurm.rest.connect-timeout", "slurm.rest.read-timeout", "slurm.rest.call-timeout", "slurm.rest.max-in-flight",
+                "slurm.rest.submit-timeout", "slurm.rest.submit-settle", "slurm.rest.api-version",
+                "slurm.rest.health.cache-time", "slurm.backend.config-file");
+        assertThat(described).allSatisfy((name, description) -> assertThat(description).as(name).isNotBlank());
+    }
+
+    @Test
     void theApplicationsOwnClientWinsAndIsTheOneChecked() {
         try (FakeSlurm fake = FakeSlurm.builder().start()) {
             runner.withBean(SlurmClient.class, fake::client).run(ctx -> {
