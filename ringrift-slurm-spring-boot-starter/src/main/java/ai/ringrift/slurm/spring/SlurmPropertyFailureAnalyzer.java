@@ -8,7 +8,7 @@ public final class SlurmPropertyFailureAnalyzer extends AbstractFailureAnalyzer<
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, SlurmPropertyException cause) {
-        return new FailureAnalysis("The Slurm property " + cause.property() + " " + cause.problem(),
+        return new FailureAnalysis("A Slurm property cannot be used: " + cause.property() + ": " + cause.problem(),
                 "Fix " + cause.property() + " in the application's configuration (application.yml, the environment, ...).", cause);
     }
 }

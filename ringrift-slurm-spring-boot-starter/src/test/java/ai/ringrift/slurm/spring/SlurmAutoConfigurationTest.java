@@ -53,6 +53,7 @@ class SlurmAutoConfigurationTest {
             assertThat(t).as("a SlurmPropertyException among the causes of " + ctx.getStartupFailure()).isNotNull();
             FailureAnalysis analysis = new SlurmPropertyFailureAnalyzer().analyze(ctx.getStartupFailure());
             assertThat(analysis.getAction()).contains(((SlurmPropertyException) t).property());
+            assertThat(analysis.getDescription()).contains(t.getMessage());
             message[0] = t.getMessage();
         });
         return message[0];
