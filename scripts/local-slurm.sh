@@ -5,6 +5,7 @@
 #   scripts/local-slurm.sh up              build the Debian root if needed, start what is down
 #   scripts/local-slurm.sh down            stop what this script started (by recorded pid), unmount
 #   scripts/local-slurm.sh restart [D...]  stop these daemons (default: all), then up
+#   scripts/local-slurm.sh stop D...       stop only these daemons (e.g. slurmrestd, to see clients ride it out); up starts them again
 #   scripts/local-slurm.sh status          which daemons run, and where slurmrestd listens
 #   scripts/local-slurm.sh token USER [S]  print a JWT for USER (lifespan S seconds, default 1800)
 #   scripts/local-slurm.sh env             print the cluster's connection facts (KEY=VALUE)
@@ -728,6 +729,18 @@ cmd_restart() {
   cmd_up
 }
 
+cmd_stop() {
+  require_root
+  local name i
+  [ $# -gt 0 ] || die "usage: $0 stop DAEMON... (one of: ${DAEMONS[*]}); to stop all, $0 down"
+  for name in "$@"; do
+    [[ " ${DAEMONS[*]} " == *" $name "* ]] || die "'$name' is not one of this cluster's daemons: ${DAEMONS[*]}"
+  done
+  for ((i = ${#DAEMONS[@]} - 1; i >= 0; i--)); do # dependents first
+    if [[ " $* " == *" ${DAEMONS[i]} "* ]]; then stop_daemon "${DAEMONS[i]}"; fi
+  done
+}
+
 cmd_down() {
   require_root
   local i
@@ -783,10 +796,11 @@ case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
   restart) shift; cmd_restart "$@" ;;
+  stop) shift; cmd_stop "$@" ;;
   status) cmd_status ;;
   token) shift; cmd_token "$@" ;;
   env) cmd_env ;;
   home) echo "$HOME_DIR" ;;
   exec) shift; cmd_exec "$@" ;;
-  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
