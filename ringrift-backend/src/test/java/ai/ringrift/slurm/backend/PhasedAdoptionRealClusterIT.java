@@ -108,13 +108,14 @@ class PhasedAdoptionRealClusterIT {
         try (OrchestratorBackend backend = OrchestratorBackend.fromConfig(config)) {
             SlurmBackend slurm = (SlurmBackend) backend;
             Instant before = Instant.now().minusSeconds(1);
+            long floor = ai.ringrift.slurm.reliability.ClusterRecords.floor(slurm.client());
             assertThatThrownBy(() -> backend.runTournament(TaskSpec.builder().label("not-moved").build()))
                     .isInstanceOf(SlurmUsageException.class)
                     .hasMessageContaining("tournament work is not moved to Slurm: slurm.work_types is [training]")
                     .hasMessageContaining("fromConfig(config, fallback)");
             assertThatThrownBy(() -> backend.runSelfplay(TaskSpec.builder().label("not-moved").tasks(2).build()))
                     .isInstanceOf(SlurmUsageException.class).hasMessageContaining("slurm.work_types");
-            assertThat(slurm.client().accountingJobsNamed("rr-tournament-not-moved", before)).isEmpty();
+            ai.ringrift.slurm.reliability.ClusterRecords.caughtUp(slurm.client(), floor).assertNothingNamed("rr-tournament-not-moved", before);
             assertThat(slurm.liveJobIds()).isEmpty();
         }
     }

@@ -185,8 +185,13 @@ class SlurmBackendRealClusterIT {
         backend.syncData();
     }
 
+    /**
+     * What this asserts: the jobs succeed and the tracker's own count stays under 200 requests. The
+     * claim "one state read a round" is asserted on the wire, by a counting proxy, in
+     * TrackingCostRealClusterIT.
+     */
     @Test
-    void trackingCostsOneRequestPerRound() throws Exception {
+    void anArrayAndThreeJobsAreTrackedToSuccessInFewerThan200TrackerRequests() throws Exception {
         try (SlurmBackend counted = SlurmBackend.create(settings, backend.client())) {
             JobHandle array = counted.runSelfplay(TaskSpec.builder().label("count-array").tasks(8).throttle(2).build());
             List<JobHandle> jobs = List.of(

@@ -150,11 +150,12 @@ class ClusterFaultsIT {
         try (SlurmBackend backend = (SlurmBackend) OrchestratorBackend.fromConfig(load(yaml.with(
                 "slurm.log_dir", logs.toString())))) {
             Instant before = Instant.now().minusSeconds(1);
+            long floor = ClusterRecords.floor(backend.client());
             assertThatThrownBy(() -> backend.runTournament(TaskSpec.builder().label("nolog").build()))
                     .isInstanceOf(SlurmUsageException.class)
                     .hasMessageContaining(logs.toString()).hasMessageContaining("owner root:root, mode 755")
                     .hasMessageContaining("not writable by ringrift").hasMessageContaining("Fix: chown ringrift " + logs);
-            assertThat(backend.client().accountingJobsNamed("rr-tournament-nolog", before)).isEmpty();
+            ClusterRecords.caughtUp(backend.client(), floor).assertNothingNamed("rr-tournament-nolog", before);
         }
     }
 }

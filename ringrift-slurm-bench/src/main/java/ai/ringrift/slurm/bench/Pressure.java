@@ -18,10 +18,12 @@ import java.util.concurrent.Callable;
  *
  * <pre>
  * Pressure burst NAME --submitters N --jobs M [--read-timeout 60s] [--max-in-flight 16] [--short-every 20]
- *                     [--kill-slurmrestd-after-jobs K --down-for 5s] [--settle 10s] [--submit-settle 30s]
+ *                     [--kill-slurmrestd-after-jobs K --down-for 5s] [--submit-settle 30s]
  *                     [--submit-timeout 5m]
  *                     [--demonstration | --all-answered]
- * Pressure track NAME --jobs M [--interval 2s] [--rounds 10]
+ *                     [--plant-fault late-duplicate [--plant-after 60s] | --plant-fault no-kill]   (test only)
+ * Pressure track NAME --jobs M [--interval 2s] [--rounds 10] [--drain-timeout 15m]
+ *                     [--plant-fault leave-running]   (test only)
  * Pressure report      (target/pressure/*.json as a markdown table: target/pressure.md)
  * </pre>
  */
@@ -59,15 +61,18 @@ public final class Pressure {
             case "burst" -> {
                 SubmitBurst.Options o = new SubmitBurst.Options(name, a.count("--submitters", 16), a.count("--jobs", 1000),
                         a.duration("--read-timeout", "60s"), a.count("--max-in-flight", 16), a.count("--kill-slurmrestd-after-jobs", 0),
-                        a.duration("--down-for", "5s"), a.count("--short-every", 20), a.duration("--settle", "10s"),
-                        a.durationOrNull("--submit-settle"), a.durationOrNull("--submit-timeout"));
+                        a.duration("--down-for", "5s"), a.count("--short-every", 20),
+                        a.durationOrNull("--submit-settle"), a.durationOrNull("--submit-timeout"), plant(a, "late-duplicate", "no-kill"),
+                        a.duration("--plant-after", "60s"));
                 scenario = () -> new SubmitBurst(o, facts).run();
             }
             case "track" -> {
                 int jobs = a.count("--jobs", 10_000);
                 Duration interval = a.duration("--interval", "2s");
                 int rounds = a.count("--rounds", 10);
-                scenario = () -> new TrackingPressure(name, jobs, interval, rounds, facts).run();
+                Duration drain = a.duration("--drain-timeout", "15m");
+                String fault = plant(a, "leave-running");
+                scenario = () -> new TrackingPressure(name, jobs, interval, rounds, drain, fault, facts).run();
             }
             default -> {
                 usage("no scenario '" + args[0] + "'");
@@ -81,18 +86,42 @@ public final class Pressure {
         Files.createDirectories(out.getParent());
         JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), result);
         System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
-        long bad = number(result.get("lost")) + number(result.get("duplicated")) + number(result.get("createdButReportedFailed"));
+        long bad = number(result.get("lost")) + number(result.get("duplicated")) + number(result.get("createdButReportedFailed"))
+                + number(result.get("notInFinalState"));
         long failed = number(result.get("failed"));
+        // what makes the scenario's check itself invalid (a kill that did not happen, a name that
+        // could not be read, slurmdbd behind) fails even a demonstration
+        List<?> problems = result.get("problems") instanceof List<?> l ? l : List.of();
+        for (Object p : problems) {
+            System.out.println("[pressure] " + name + ": FAILED: " + p);
+        }
+        if (!problems.isEmpty()) {
+            System.exit(1);
+        }
         if ((bad > 0 && !demonstration) || (failed > 0 && allAnswered)) {
-            System.out.println("[pressure] " + name + ": FAILED: " + result.get("lost") + " lost, " + result.get("duplicated")
-                    + " duplicated, " + result.get("createdButReportedFailed") + " created but reported failed, "
-                    + failed + " submission(s) ended in an error" + (allAnswered ? " (every one should have been answered)" : ""));
+            Object examples = result.get("lostExamples") != null ? result.get("lostExamples") : result.get("examples");
+            if (examples instanceof List<?> ex) {
+                ex.forEach(x -> System.out.println("[pressure] " + name + ":   " + x));
+            }
+            System.out.println("[pressure] " + name + ": FAILED: " + number(result.get("lost")) + " lost, " + number(result.get("duplicated"))
+                    + " duplicated, " + number(result.get("createdButReportedFailed")) + " created but reported failed, "
+                    + failed + " submission(s) ended in an error" + (allAnswered ? " (every one should have been answered)" : "")
+                    + (result.containsKey("notInFinalState") ? ", " + result.get("notInFinalState") + " not in the final state they were driven to" : ""));
             System.exit(1);
         }
         System.out.println("[pressure] " + name + ": " + (bad == 0 ? "none lost, none duplicated" : "a demonstration: "
                 + result.get("duplicated") + " duplicated, " + result.get("createdButReportedFailed") + " created but reported failed")
                 + " (written to " + out + ")");
         System.exit(0); // the SDK's daemon threads would end anyway; a pool of the harness must not keep it up
+    }
+
+    /** --plant-fault KIND: test only, a fault the scenario's check must fail on (one of {@code kinds}). */
+    private static String plant(Args a, String... kinds) {
+        String v = a.value("--plant-fault");
+        if (v != null && !List.of(kinds).contains(v)) {
+            usage("--plant-fault takes " + String.join(" or ", kinds) + " here, not '" + v + "'");
+        }
+        return v;
     }
 
     private static long number(Object o) {
@@ -113,7 +142,7 @@ public final class Pressure {
             this.args = args;
         }
 
-        private String value(String option) {
+        String value(String option) {
             int i = args.indexOf(option);
             if (i < 0) {
                 return null;

@@ -31,14 +31,24 @@ final class PressureReport {
             if (!r.has("submitters")) {
                 continue;
             }
-            md.append(String.format("| %s%s | %s | %s | %d | %d | %s | %,d | %,d (%d) | %d | %.1f | %s / %s / %s | %,d | %,d | %d | %d | %d |%n",
+            md.append(String.format("| %s%s | %s | %s | %d | %d | %s | %,d | %,d (%d) | %d | %s | %s / %s / %s | %,d | %,d | %d | %d | %d |%n",
                     r.path("name").asText(), r.path("demonstration").asBoolean() ? " (demonstration)" : "",
                     r.path("slurm").asText(), r.path("apiVersion").asText(), r.path("submitters").asInt(),
                     r.path("maxInFlight").asInt(), ms(r.path("submitTimeoutMs").asLong()), r.path("jobs").asInt(),
                     r.path("acknowledged").asInt(), r.path("adopted").asInt(), r.path("failed").asInt(),
-                    r.path("jobsPerSecond").asDouble(), r.path("submitMsP50").asText(), r.path("submitMsP99").asText(),
+                    r.path("jobsPerSecond").asText(), r.path("submitMsP50").asText(), r.path("submitMsP99").asText(),
                     r.path("submitMsMax").asText(), r.path("submitPosts").asLong(), r.path("requestsDuringBurst").asLong(),
                     r.path("lost").asInt(), r.path("duplicated").asInt(), r.path("createdButReportedFailed").asInt()));
+        }
+        md.append("\n");
+        for (JsonNode r : runs) {
+            if (r.has("submitters")) {
+                md.append(String.format("- %s: ids %s searched in slurmdbd and slurmctld; closing probe %s s after the last submit%s%n",
+                        r.path("name").asText(), r.path("idsSearched").asText(), r.path("closingProbeAfterLastSubmitS").asText(),
+                        r.path("slurmrestdKilledPid").isNumber() ? String.format("; slurmrestd pid %s killed at %s s, pid %s answering at %s s",
+                                r.path("slurmrestdKilledPid").asText(), r.path("slurmrestdKilledAtS").asText(),
+                                r.path("slurmrestdBackPid").asText(), r.path("slurmrestdBackAtS").asText()) : ""));
+            }
         }
         md.append("\n");
         for (JsonNode r : runs) {
@@ -60,9 +70,9 @@ final class PressureReport {
             md.append("| phase | rounds | requests per round (median / max) | KB per round (median / max) | round ms (median / p90 / max) "
                     + "| ms between round starts (median / max) |\n|---|---|---|---|---|---|\n");
             md.append(row("all held", s)).append(row("all cancelled, until every one is final", d));
-            md.append(String.format("%nHeap the watcher retains for them: %.1f MB. Final records: %,d of %,d (not CANCELLED: %d); "
-                    + "drained in %.1f s.%n%n", r.path("watcherHeapMB").asDouble(), r.path("finalRecords").asInt(), r.path("jobs").asInt(),
-                    r.path("notCancelled").asInt(), r.path("drainSeconds").asDouble()));
+            md.append(String.format("%nHeap the watcher retains for them: %s MB. Final records: %,d of %,d (not in the final state "
+                    + "they were driven to: %d); drained in %s s.%n%n", r.path("watcherHeapMB").asText(), r.path("finalRecords").asInt(),
+                    r.path("jobs").asInt(), r.path("notInFinalState").asInt(), r.path("drainSeconds").asText()));
         }
         Files.writeString(out, md.toString());
         System.out.print(md);

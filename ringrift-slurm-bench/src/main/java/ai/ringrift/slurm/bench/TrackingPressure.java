@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The SDK's job watcher over many live jobs on the real cluster: N held jobs watched for some
  * rounds at a fixed interval (requests, bytes and time per round from the wire, the gap between
  * rounds, the heap the watcher retains), then all cancelled and watched until every one has its
- * final record (rounds and requests that took). Every job must end CANCELLED, each reported once.
+ * final record (rounds and requests that took). Every job must end CANCELLED, each reported once:
+ * a job not CANCELLED, or without a final record when the drain timeout ends, fails the scenario
+ * (named, with its state).
  */
 final class TrackingPressure {
 
@@ -34,9 +36,15 @@ final class TrackingPressure {
     private final int jobs;
     private final Duration interval;
     private final int steadyRounds;
+    private final Duration drainTimeout;
+    private final String plantFault;
     private final Map<String, String> facts;
 
-    TrackingPressure(String name, int jobs, Duration interval, int steadyRounds, Map<String, String> facts) {
+    /** {@code plantFault} "leave-running" (test only): one job is left out of the cancels, so it never reaches CANCELLED. */
+    TrackingPressure(String name, int jobs, Duration interval, int steadyRounds, Duration drainTimeout, String plantFault,
+            Map<String, String> facts) {
+        this.drainTimeout = drainTimeout;
+        this.plantFault = plantFault;
         this.name = name;
         this.jobs = jobs;
         this.interval = interval;
@@ -93,16 +101,19 @@ final class TrackingPressure {
 
             long heapBefore = TrackerMemoryProbe.usedAfterGc();
             AtomicInteger finals = new AtomicInteger();
-            AtomicInteger notCancelled = new AtomicInteger();
+            Map<Long, String> endedAs = new java.util.concurrent.ConcurrentHashMap<>();
             List<CompletableFuture<Void>> done = new ArrayList<>(ids.size());
             meter.reset();
+            List<Long> cancelled = new ArrayList<>(ids);
+            if ("leave-running".equals(plantFault)) {
+                System.out.printf("[pressure] %s: PLANTED FAULT leave-running: job %d is not cancelled%n", name, ids.get(0));
+                cancelled.remove(0);
+            }
             try (JobWatcher watcher = JobWatcher.builder(client).minInterval(interval).maxInterval(interval).build()) {
                 for (long id : ids) {
                     done.add(watcher.watch(id, 0, (task, info, neverRan) -> {
                         finals.incrementAndGet();
-                        if (info.state() != JobState.CANCELLED) {
-                            notCancelled.incrementAndGet();
-                        }
+                        endedAs.merge(id, String.valueOf(info.state()), (x, y) -> x + "," + y);
                     }));
                 }
                 waitFor(() -> meter.rounds.size() >= steadyRounds, Duration.ofMinutes(5), "steady rounds");
@@ -113,18 +124,41 @@ final class TrackingPressure {
 
                 meter.reset();
                 long c0 = System.nanoTime();
-                for (int i = 0; i < ids.size(); i += 1000) {
-                    client.cancel(ids.subList(i, Math.min(ids.size(), i + 1000)));
+                for (int i = 0; i < cancelled.size(); i += 1000) {
+                    client.cancel(cancelled.subList(i, Math.min(cancelled.size(), i + 1000)));
                 }
                 meter.reset(); // the cancels are not tracking
-                CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(15, TimeUnit.MINUTES);
+                try {
+                    CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    // the jobs without a final record are named below
+                }
                 r.put("drainSeconds", SubmitBurst.round((System.nanoTime() - c0) / 1e9));
                 r.put("drain", summary(new ArrayList<>(meter.rounds)));
             }
+            // every job driven to CANCELLED must have ended so, reported once
+            List<String> examples = new ArrayList<>();
+            int notInFinalState = 0;
+            for (long id : ids) {
+                String as = endedAs.get(id);
+                if (as == null || !as.equals(String.valueOf(JobState.CANCELLED))) {
+                    notInFinalState++;
+                    if (examples.size() < 10) {
+                        String now = client.jobStates(List.of(id)).stream().map(e -> String.valueOf(e.state())).findFirst()
+                                .orElse("not in slurmctld");
+                        examples.add("job " + id + " was driven to CANCELLED but " + (as == null
+                                ? "had no final record after " + drainTimeout.toSeconds() + " s (slurmctld: " + now + ")"
+                                : "ended " + as));
+                    }
+                }
+            }
+            client.cancel(ids.get(0)); // a planted job must not stay queued
             r.put("finalRecords", finals.get());
-            r.put("notCancelled", notCancelled.get());
-            r.put("lost", jobs - finals.get());
-            r.put("duplicated", Math.max(0, finals.get() - jobs));
+            r.put("notInFinalState", notInFinalState);
+            r.put("examples", examples);
+            r.put("plantedFault", plantFault);
+            r.put("lost", jobs - endedAs.size());
+            r.put("duplicated", Math.max(0, finals.get() - endedAs.size()));
         }
         return r;
     }
