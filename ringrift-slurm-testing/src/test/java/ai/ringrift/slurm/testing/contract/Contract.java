@@ -3,13 +3,17 @@ package ai.ringrift.slurm.testing.contract;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** Runs the scenarios on a target and compares transcripts: a difference names the scenario and the step. */
@@ -17,17 +21,44 @@ final class Contract {
 
     private Contract() {}
 
-    /** Every scenario on its own target from {@code targets} (several at once), transcripts by scenario, in the scenarios' order. */
-    static Map<String, List<String>> run(Supplier<Target> targets, List<Scenarios.Scenario> scenarios, int parallel) throws Exception {
+    /** What the scenarios of one version left: transcripts by scenario, in the scenarios' order, and when its last scenario ended. */
+    record Run(Map<String, List<String>> transcripts, Duration took) {}
+
+    /**
+     * Every scenario of every version, each on its own target from {@code targets}, all on one pool
+     * of {@code parallel} threads: the longest waits ({@link Scenarios.Scenario#waits()}) first, each
+     * scenario of every version before the next, so that the waits of all versions overlap. By
+     * version, in {@code versions}' order.
+     */
+    static Map<String, Run> runAll(List<String> versions, Function<String, Target> targets, List<Scenarios.Scenario> scenarios,
+            int parallel) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
+        long t0 = System.nanoTime();
         try {
-            Map<String, Future<List<String>>> futures = new LinkedHashMap<>();
-            for (Scenarios.Scenario s : scenarios) {
-                futures.put(s.name(), pool.submit(() -> runOne(targets, s)));
+            Map<String, Map<String, Future<List<String>>>> futures = new LinkedHashMap<>();
+            Map<String, AtomicLong> ended = new LinkedHashMap<>();
+            for (String v : versions) {
+                futures.put(v, new LinkedHashMap<>());
+                ended.put(v, new AtomicLong(t0));
             }
-            Map<String, List<String>> out = new LinkedHashMap<>();
-            for (Map.Entry<String, Future<List<String>>> e : futures.entrySet()) {
-                out.put(e.getKey(), e.getValue().get());
+            List<Scenarios.Scenario> longestFirst = new ArrayList<>(scenarios);
+            longestFirst.sort(Comparator.comparing(Scenarios.Scenario::waits).reversed());
+            for (Scenarios.Scenario s : longestFirst) {
+                for (String v : versions) {
+                    futures.get(v).put(s.name(), pool.submit(() -> {
+                        List<String> lines = runOne(() -> targets.apply(v), s);
+                        ended.get(v).accumulateAndGet(System.nanoTime(), Math::max);
+                        return lines;
+                    }));
+                }
+            }
+            Map<String, Run> out = new LinkedHashMap<>();
+            for (String v : versions) {
+                Map<String, List<String>> transcripts = new LinkedHashMap<>();
+                for (Scenarios.Scenario s : scenarios) {
+                    transcripts.put(s.name(), futures.get(v).get(s.name()).get());
+                }
+                out.put(v, new Run(transcripts, Duration.ofNanos(ended.get(v).get() - t0)));
             }
             return out;
         } finally {

@@ -27,7 +27,15 @@ final class Scenarios {
         void run(Ctx c) throws Exception;
     }
 
-    record Scenario(String name, Body body) {}
+    /**
+     * A named scenario; {@code waits} is how long it waits on Slurm at the least (a time limit, a
+     * requeue's begin time, MinJobAge): the suite starts the longest first, so that these waits overlap.
+     */
+    record Scenario(String name, Duration waits, Body body) {
+        Scenario(String name, Body body) {
+            this(name, Duration.ZERO, body);
+        }
+    }
 
     static final Duration WAIT = Duration.ofMinutes(4);
 
@@ -36,11 +44,11 @@ final class Scenarios {
     static final List<Scenario> ALL = List.of(
             new Scenario("submit-and-wait", Scenarios::submitAndWait),
             new Scenario("non-zero-exit", Scenarios::nonZeroExit),
-            new Scenario("time-limit", Scenarios::timeLimit),
+            new Scenario("time-limit", Duration.ofMinutes(1), Scenarios::timeLimit),
             new Scenario("array-throttled-to-2", Scenarios::arrayThrottled),
             new Scenario("cancel-mid-run", Scenarios::cancelMidRun),
             new Scenario("cancel-many", Scenarios::cancelMany),
-            new Scenario("slurmdbd-after-min-job-age", Scenarios::afterMinJobAge),
+            new Scenario("slurmdbd-after-min-job-age", Duration.ofSeconds(30), Scenarios::afterMinJobAge),
             new Scenario("unknown-partition", c -> refused(c, c.job("bad", "#!/bin/bash\ntrue\n").partition("no-such-partition"))),
             new Scenario("invalid-account", c -> refused(c, c.job("bad", "#!/bin/bash\ntrue\n").account("no-such-account"))),
             new Scenario("invalid-qos", c -> refused(c, c.job("bad", "#!/bin/bash\ntrue\n").qos("no-such-qos"))),
@@ -48,7 +56,7 @@ final class Scenarios {
             new Scenario("lost-submit-answer-adopted", Scenarios::lostAnswer),
             new Scenario("expired-token", c -> tokenRefused(c, c.target.expiredTokens())),
             new Scenario("foreign-token", c -> tokenRefused(c, c.target.foreignTokens())),
-            new Scenario("requeue", Scenarios::requeue),
+            new Scenario("requeue", Duration.ofMinutes(2), Scenarios::requeue),
             new Scenario("cancelled-array-rest", Scenarios::cancelledArrayRest),
             new Scenario("heterogeneous-rows-beside-tracked", Scenarios::heterogeneousRows),
             new Scenario("cluster-reads", Scenarios::clusterReads));
