@@ -8,8 +8,12 @@
 # answer adopted without a second job, refused and expired tokens, a slurmctld restart), the
 # backend's (SlurmBackendRealClusterIT: training, a self-play array with a throttle, failure kinds
 # with their log tails, cancel, timeouts, the slurmdbd fallback after MinJobAge, split arrays) and
-# the command line's (CliRealClusterIT: preflight, smoke, the loop, submit --wait). The heavy load,
-# fault and tracking-cost suites run once, on the full suite's pair. Then each pinned spec is
+# the command line's (CliRealClusterIT: preflight, smoke, the loop, submit --wait). The backend's
+# suite runs with the oldest and the newest version of each release only: the backend knows no API
+# version, and what a middle version changes (the SDK's mapping, WireMapping) the SDK's suite and the
+# contract suite check on every pair; the command line's suite still drives the backend on each
+# (today that leaves out 26.05 + v0.0.44, whose mapping the backend relies on is v0.0.45's). The
+# heavy load, fault and tracking-cost suites run once, on the full suite's pair. Then each pinned spec is
 # compared with what the release that generated it serves, and what that release answers today with
 # the committed recordings of the versions recorded on it (RecordAnswersRealClusterIT, by shape), and
 # the test kit's fake against it by the contract suite (FakeContractRealClusterIT; the full suite runs
@@ -37,16 +41,19 @@ failsafe() { # RELEASE VERSION(auto|vX) NAME MODULES TESTS: one Failsafe run aga
 }
 
 lane() { # RELEASE: its pairs, then its pinned specs, one after another; prints one line each
-  local release=$1 version newest t0 failed=0 name
+  local release=$1 version newest oldest tests t0 failed=0 name
   scripts/local-slurm.sh --release "$release" up >"$logs/up-$release.log" 2>&1 ||
     { echo "[versions] Slurm $release: the local cluster did not come up ($logs/up-$release.log)"; return 1; }
   newest=$(versions_newest_on "$release")
+  oldest=$(versions_matrix | awk -v r="$release" '$1 == r {print $2; exit}')
   for version in $(versions_matrix | awk -v r="$release" '$1 == r {print $2}'); do
+    tests=$suites
+    [ "$version" = "$oldest" ] || [ "$version" = "$newest" ] || tests=${suites/SlurmBackendRealClusterIT,/}
     [ "$version" = "$newest" ] && version=auto
     [ "$release" = "$full_suite_release" ] && [ "$version" = auto ] && continue # the full suite's pair
     name="$release-$version"
     t0=$SECONDS
-    if failsafe "$release" "$version" "$name" "$modules" "$suites"; then
+    if failsafe "$release" "$version" "$name" "$modules" "$tests"; then
       echo "[versions] Slurm $release with $version$([ "$version" = auto ] && echo " ($newest)"): $(grep -c '^\[INFO\] Tests run:.*in ai' "$logs/$name.log") suites passed in $((SECONDS - t0)) s"
     else
       grep -E 'Tests run:|<<<' "$logs/$name.log" | tail -n 10
