@@ -17,7 +17,8 @@ quick=false
 [ "${1:-}" = "--quick" ] && quick=true
 
 scripts/local-slurm.sh up
-mvn -B -q -ntp -DskipTests package
+source scripts/lib/build.sh
+quiet_build target/benchmark-build.log -DskipTests package
 jar=ringrift-slurm-bench/target/ringrift-slurm-bench.jar
 export RINGRIFT_PROJECT_ROOT=$PWD # the harness finds the cluster as the tests do (LocalCluster)
 out=target/benchmark.md

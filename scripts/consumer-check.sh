@@ -3,5 +3,6 @@
 # sample consumer projects in consumer-checks/ against them (two of them use the local cluster).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-mvn -B -q -ntp install -DskipTests
+source scripts/lib/build.sh
+quiet_build target/consumer-check-build.log install -DskipTests
 exec consumer-checks/run.sh

@@ -61,7 +61,8 @@ SMALL_SLURMRESTD="-t 2 --max-connections 9"
 export RINGRIFT_PROJECT_ROOT=$PWD
 
 scripts/local-slurm.sh up
-mvn -B -q -ntp -DskipTests package
+source scripts/lib/build.sh
+quiet_build target/pressure-build.log -DskipTests package
 jar=ringrift-slurm-bench/target/ringrift-slurm-bench.jar
 rm -rf target/pressure
 mkdir -p target/pressure

@@ -51,13 +51,7 @@ elif [ -z "${RINGRIFT_CONFIG:-}" ]; then
     echo "[main] Slurm ${RINGRIFT_SLURM_RELEASE:-24.11}: $config (slurmrestd $SLURM_REST_URL, shared tree under $home, container runtime $runtime)" >&2
   fi
 fi
-command -v mvn >/dev/null 2>&1 || { echo "ERROR: Maven (mvn) is not installed; install it (Debian: apt-get install maven)" >&2; exit 1; }
 echo "[main] building the SDK and the ringrift-slurm command line" >&2
-mkdir -p target
-# the build says nothing unless it fails (the code generator prints a banner of its own)
-if ! mvn -B -q -ntp -DskipTests -Dmaven.source.skip -Dmaven.javadoc.skip package -pl ringrift-slurm-cli -am >target/main-build.log 2>&1; then
-  cat target/main-build.log >&2
-  echo "ERROR: the build failed (log: target/main-build.log)" >&2
-  exit 1
-fi
+source scripts/lib/build.sh
+quiet_build target/main-build.log -DskipTests -Dmaven.source.skip -Dmaven.javadoc.skip package -pl ringrift-slurm-cli -am
 exec java -jar ringrift-slurm-cli/target/ringrift-slurm.jar loop --config "$config" "${extra[@]}" "$@"
