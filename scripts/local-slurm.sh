@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# A real single-node Slurm on this machine, for tests and the examples: 24.11 (default) or 26.05.
+# A real Slurm on this machine, for tests and the examples: 24.11 (default) or 26.05, on one node
+# (default) or on six (RINGRIFT_SLURM_NODES=multi; scripts/multi-node-cluster.sh runs such an instance).
 #
 #   scripts/local-slurm.sh [--release 24.11|26.05] COMMAND
 #   scripts/local-slurm.sh up              build the Debian root if needed, start what is down
 #   scripts/local-slurm.sh down            stop what this script started (by recorded pid), unmount
 #   scripts/local-slurm.sh restart [D...]  stop these daemons (default: all), then up
-#   scripts/local-slurm.sh stop D...       stop only these daemons (e.g. slurmrestd, to see clients ride it out); up starts them again
+#   scripts/local-slurm.sh stop D...       stop only these daemons (e.g. slurmrestd, to see clients ride it out;
+#                                          slurmd@NODE one node's slurmd); up starts them again
 #   scripts/local-slurm.sh status          which daemons run, and where slurmrestd listens
 #   scripts/local-slurm.sh token USER [S]  print a JWT for USER (lifespan S seconds, default 1800)
 #   scripts/local-slurm.sh env             print the cluster's connection facts (KEY=VALUE)
@@ -19,6 +21,16 @@
 # the kernel refuses a new user namespace to a chrooted process, and apptainer in the jobs needs one.
 # They share the host's network; slurmrestd listens on 127.0.0.1 only. The two releases live apart
 # (home, ports, cluster name), so both can run at once.
+#
+# Several nodes (RINGRIFT_SLURM_NODES=multi): one slurmd per node, each in a network namespace of its
+# own (its own address on a bridge this script makes, its own loopback and ports) and a UTS
+# namespace with the node's name as hostname, so that to slurmctld, srun and the jobs each node is
+# a host of its own: train1 and train2 (gpu-train, 8 CPUs, 4 GPUs each), selfplay1 and selfplay2
+# (gpu-selfplay, 4 CPUs, 2 GPUs), eval1 (cpu-eval, 4 CPUs) and gh200-1 (gpu-gh200, 8 CPUs, 1 GPU,
+# feature aarch64: a marker, the machine is what it is). slurmctld, slurmdbd and slurmrestd stay in
+# the host's network; slurmctld is reached at the bridge's address. A node's slurmd is the daemon
+# slurmd@NODE (stop slurmd@selfplay2 kills one node's; slurmctld marks it DOWN after SlurmdTimeout,
+# 10 s here). The topology is kept in the home: a home is either single- or multi-node.
 #
 # The root also gets apptainer from Debian's packages (sid has it; trixie has none, so the trixie
 # root takes sid's package alone, pinned: its dependencies all come from trixie), and up builds a
@@ -40,6 +52,8 @@
 #                         kept for later calls (none: back to the HS256 key); applies to daemons this
 #                         call starts (restart slurmctld slurmdbd)
 #   RINGRIFT_SLURM_USER_CLAIM  with RINGRIFT_SLURM_JWKS: the claim that names the job user (default slurm_user)
+#   RINGRIFT_SLURM_NODES  single (default) or multi: one node in every partition, or six nodes with
+#                         partitions on their own node sets (above); remembered in the home
 #   RINGRIFT_SLURM_USER   the unprivileged user whose jobs run (default ringrift)
 #   SLURM_MIN_JOB_AGE     seconds a finished job stays in slurmctld (default 30)
 #   SLURMCTLD_PARAMETERS  slurm.conf's SlurmctldParameters, e.g. rl_enable,rl_bucket_size=20 (default
@@ -75,6 +89,35 @@ PORT_BASE=${PORT_BASE:-$DEFAULT_PORT_BASE}
   { printf '[local-slurm] ERROR: RINGRIFT_SLURM_PORT_BASE=%s is not a port number from 1024 to 65000\n' "$PORT_BASE" >&2; exit 2; }
 if [ "$PORT_BASE" = "$DEFAULT_PORT_BASE" ]; then CLUSTER=$DEFAULT_CLUSTER; else CLUSTER=$DEFAULT_CLUSTER-$PORT_BASE; fi
 
+# the topology: the setting, else the one this home was brought up with, else one node
+TOPOLOGY=${RINGRIFT_SLURM_NODES:-}
+if [ -z "$TOPOLOGY" ] && [ -s "$HOME_DIR/nodes" ]; then
+  TOPOLOGY=$(cat "$HOME_DIR/nodes")
+fi
+TOPOLOGY=${TOPOLOGY:-single}
+case $TOPOLOGY in single | multi) ;; *)
+  printf '[local-slurm] ERROR: RINGRIFT_SLURM_NODES=%s is neither single nor multi\n' "$TOPOLOGY" >&2; exit 2 ;;
+esac
+# the nodes of the multi-node cluster: name, CPUs, memory (MB), GPUs, feature, partition
+MULTI_NODES=(
+  "train1 8 16000 4 x86_64 gpu-train"
+  "train2 8 16000 4 x86_64 gpu-train"
+  "selfplay1 4 8000 2 x86_64 gpu-selfplay"
+  "selfplay2 4 8000 2 x86_64 gpu-selfplay"
+  "eval1 4 8000 0 x86_64 cpu-eval"
+  "gh200-1 8 16000 1 aarch64 gpu-gh200"
+)
+NODE_NAMES=(localhost)
+if [ "$TOPOLOGY" = multi ]; then
+  NODE_NAMES=()
+  for n in "${MULTI_NODES[@]}"; do NODE_NAMES+=("${n%% *}"); done
+fi
+# their network (multi): a bridge with the host at .1 and node i at .(11+i) of 10.X.Y.0/24, X.Y
+# from the port base (7600: 10.76.0), so instances on other bases do not meet
+NET_PREFIX=10.$(((PORT_BASE / 100) % 256)).$((PORT_BASE % 100))
+BRIDGE=rrs$PORT_BASE
+HOST_ADDR=$NET_PREFIX.1
+
 REST_PORT=${SLURMRESTD_PORT:-$((PORT_BASE + 20))}
 JOB_USER=${RINGRIFT_SLURM_USER:-ringrift}
 JOB_UID=4242
@@ -102,7 +145,13 @@ IMAGE_NAME=ringrift-$([ "$ARCH" = aarch64 ] && echo arm64 || echo "$ARCH").sif
 IMAGE_BUILD=/var/lib/ringrift-image    # in the root: the image's tree, the SIF and its stamp
 IMAGE="$SHARED/images/$IMAGE_NAME"     # where the jobs (and config) find it: the same path everywhere
 IMAGE_RECIPE=1                         # raise when build_image makes a different image
-DAEMONS=(mariadb slurmdbd slurmctld slurmd slurmrestd)
+if [ "$TOPOLOGY" = multi ]; then
+  DAEMONS=(mariadb slurmdbd slurmctld)
+  for n in "${NODE_NAMES[@]}"; do DAEMONS+=("slurmd@$n"); done
+  DAEMONS+=(slurmrestd)
+else
+  DAEMONS=(mariadb slurmdbd slurmctld slurmd slurmrestd)
+fi
 
 log() { printf '[local-slurm] %s\n' "$*" >&2; }
 die() { printf '[local-slurm] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -297,6 +346,13 @@ ensure_config() {
   mkdir -p "$ROOT/etc/slurm" "$ROOT/var/spool/slurmctld" "$ROOT/var/spool/slurmd" "$LOGS" \
            "$ROOT/run/slurm" "$ROOT/run/mysqld" "$ROOT/var/lib/fakegpu" "$SHARED" "$RUN"
   cp /etc/hosts "$ROOT/etc/hosts"
+  local i
+  if [ "$TOPOLOGY" = multi ]; then
+    for i in "${!NODE_NAMES[@]}"; do
+      echo "$(node_addr "$i") ${NODE_NAMES[i]}" >>"$ROOT/etc/hosts"
+      mkdir -p "$ROOT/var/spool/slurmd/${NODE_NAMES[i]}"
+    done
+  fi
 
   random_key "$ROOT/etc/slurm/slurm.key" 1024
   random_key "$ROOT/etc/slurm/jwt_hs256.key" 64
@@ -313,9 +369,9 @@ ensure_config() {
   render "$CONF_SRC/slurmdbd.conf.in" "$ROOT/etc/slurm/slurmdbd.conf"
   chmod 600 "$ROOT/etc/slurm/slurmdbd.conf"
   cp "$CONF_SRC/cgroup.conf" "$CONF_SRC/gres.conf" "$ROOT/etc/slurm/"
+  [ "$TOPOLOGY" = single ] || configure_nodes
   configure_jwks
 
-  local i
   for i in 0 1 2 3; do
     [ -c "$ROOT/var/lib/fakegpu/nvidia$i" ] || { rm -f "$ROOT/var/lib/fakegpu/nvidia$i"; mknod "$ROOT/var/lib/fakegpu/nvidia$i" c 1 3; }
   done
@@ -334,6 +390,39 @@ ensure_config() {
     in_root mariadb-install-db --user=mysql --datadir="$datadir" >"$HOME_DIR/mariadb-install.log" 2>&1 ||
       die "mariadb-install-db failed; see $HOME_DIR/mariadb-install.log"
   fi
+}
+
+# The multi-node cluster's slurm.conf and gres.conf: the single node's lines replaced by MULTI_NODES
+# and a partition per node set; slurmctld reached at the bridge's address; each slurmd with a spool
+# directory, pid file and log of its own (%n: the node's name); a node that stops answering DOWN
+# after 10 s (its jobs NODE_FAIL), back once its slurmd registers again (ReturnToService=2).
+configure_nodes() {
+  local conf="$ROOT/etc/slurm/slurm.conf" gres="$ROOT/etc/slurm/gres.conf" i name cpus mem gpus feature part
+  local -A members=()
+  local parts=()
+  sed -i -e '/^NodeName=/d' -e '/^PartitionName=/d' -e "s|^SlurmctldHost=.*|SlurmctldHost=localhost($HOST_ADDR)|" \
+    -e 's|^SlurmdSpoolDir=.*|SlurmdSpoolDir=/var/spool/slurmd/%n|' -e 's|^SlurmdPidFile=.*|SlurmdPidFile=/run/slurm/slurmd-%n.pid|' \
+    -e 's|^SlurmdLogFile=.*|SlurmdLogFile=/var/log/slurm/slurmd-%n.log|' "$conf"
+  printf '# %s nodes, each slurmd in a network namespace of its own (scripts/local-slurm.sh, RINGRIFT_SLURM_NODES=multi)\n' \
+    "${#NODE_NAMES[@]}" >"$gres"
+  {
+    printf '\n# %s nodes, each slurmd in a network namespace of its own (RINGRIFT_SLURM_NODES=multi)\nSlurmdTimeout=10\n' "${#NODE_NAMES[@]}"
+    for i in "${!MULTI_NODES[@]}"; do
+      read -r name cpus mem gpus feature part <<<"${MULTI_NODES[i]}"
+      printf 'NodeName=%s NodeAddr=%s CPUs=%s RealMemory=%s%s Feature=%s State=UNKNOWN\n' "$name" "$(node_addr "$i")" \
+        "$cpus" "$mem" "$([ "$gpus" -gt 0 ] && echo " Gres=gpu:$gpus")" "$feature"
+      if [ "$gpus" -gt 0 ]; then
+        printf 'NodeName=%s Name=gpu File=/var/lib/fakegpu/nvidia%s\n' "$name" \
+          "$([ "$gpus" -gt 1 ] && echo "[0-$((gpus - 1))]" || echo 0)" >>"$gres"
+      fi
+      [ -n "${members[$part]:-}" ] || parts+=("$part")
+      members[$part]=${members[$part]:+${members[$part]},}$name
+    done
+    for part in "${parts[@]}"; do
+      printf 'PartitionName=%s Nodes=%s%s MaxTime=INFINITE State=UP\n' "$part" "${members[$part]}" \
+        "$([ "$part" = gpu-train ] && echo " Default=YES")"
+    done
+  } >>"$conf"
 }
 
 # RS256 tokens from an identity provider instead of the HS256 key (RINGRIFT_SLURM_JWKS=FILE): the
@@ -488,6 +577,50 @@ ensure_image() {
   IMAGE_ID=$id
 }
 
+# ---------------------------------------------------------------- the nodes' network (multi)
+
+node_addr() { echo "$NET_PREFIX.$((11 + $1))"; }   # index in NODE_NAMES
+netns_of() { echo "rrs$PORT_BASE-$1"; }            # node name -> its network namespace
+
+# A bridge with the host's address, and per node a network namespace joined to it by a veth pair
+# (the namespace's end is its eth0). Made again where missing; down removes it.
+ensure_network() {
+  [ "$TOPOLOGY" = multi ] || return 0
+  command -v ip >/dev/null 2>&1 || die "the multi-node cluster needs the ip command (Debian: apt-get install iproute2)"
+  local i ns veth
+  ip link show "$BRIDGE" >/dev/null 2>&1 || ip link add "$BRIDGE" type bridge ||
+    die "could not make the bridge $BRIDGE: the multi-node cluster needs network namespaces and bridges (root, CAP_NET_ADMIN)"
+  ip -o addr show dev "$BRIDGE" | grep -q " $HOST_ADDR/" || ip addr add "$HOST_ADDR/24" dev "$BRIDGE"
+  ip link set "$BRIDGE" up
+  for i in "${!NODE_NAMES[@]}"; do
+    ns=$(netns_of "${NODE_NAMES[i]}")
+    veth=v$PORT_BASE-$i
+    [ -e "/run/netns/$ns" ] || ip netns add "$ns"
+    if ! ip link show "$veth" >/dev/null 2>&1; then
+      ip -n "$ns" link del eth0 2>/dev/null || true
+      ip link add "$veth" type veth peer name eth0 netns "$ns"
+    fi
+    ip link set "$veth" master "$BRIDGE" up
+    ip -n "$ns" link set lo up
+    ip -n "$ns" -o addr show dev eth0 | grep -q " $(node_addr "$i")/" || ip -n "$ns" addr add "$(node_addr "$i")/24" dev eth0
+    ip -n "$ns" link set eth0 up
+  done
+}
+
+remove_network() {
+  [ "$TOPOLOGY" = multi ] || return 0
+  local n
+  for n in "${NODE_NAMES[@]}"; do ip netns del "$(netns_of "$n")" 2>/dev/null || true; done
+  ip link del "$BRIDGE" 2>/dev/null || true
+}
+
+# what enters a node: its network namespace, a UTS namespace named after it, then the root as ENTER does
+node_enter() { # node -> NODE_ENTER
+  NODE_ENTER=(env -u SLURM_JWT nsenter --net="/run/netns/$(netns_of "$1")" -- unshare --mount --uts --propagation private --
+    /bin/sh -c "echo $1 >/proc/sys/kernel/hostname
+$ENTER_SCRIPT" "$ROOT")
+}
+
 # ---------------------------------------------------------------- processes
 
 pid_of() { [ -s "$RUN/$1.pid" ] && cat "$RUN/$1.pid"; }
@@ -496,14 +629,17 @@ pid_of() { [ -s "$RUN/$1.pid" ] && cat "$RUN/$1.pid"; }
 # slurmd-wlm count) inside this root. Its root is compared by device and inode (stat through
 # /proc/PID/root), not by path: a daemon entered with pivot_root has its own mount namespace, where
 # /proc/PID/root reads "/", while a daemon an older version of this script chrooted reads the path.
+# A node's slurmd (slurmd@NODE) must also be in that node's network namespace.
 runs_daemon() { # pid name
-  local exe bin=$2
+  local exe bin=$2 node=
   [ "$bin" = mariadb ] && bin=mariadbd
+  if [[ $bin == slurmd@* ]]; then node=${bin#slurmd@}; bin=slurmd; fi
   exe=$(readlink "/proc/$1/exe" 2>/dev/null) || return 1
   exe=${exe##*/}
   { [ "$exe" = "$bin" ] || [[ $exe == "$bin"-* ]]; } || return 1
   [ -n "${ROOT_ID:-}" ] || ROOT_ID=$(stat -L -c %d:%i "$ROOT" 2>/dev/null) || return 1
-  [ "$(stat -L -c %d:%i "/proc/$1/root" 2>/dev/null)" = "$ROOT_ID" ]
+  [ "$(stat -L -c %d:%i "/proc/$1/root" 2>/dev/null)" = "$ROOT_ID" ] || return 1
+  [ -z "$node" ] || [ "$(stat -L -c %i "/proc/$1/ns/net" 2>/dev/null)" = "$(stat -L -c %i "/run/netns/$(netns_of "$node")" 2>/dev/null)" ]
 }
 
 # A pid file can be wrong: it outlives its process (after a reboot, or on a machine that kept this
@@ -545,14 +681,14 @@ restart_chrooted() {
 
 port_of() {
   case $1 in mariadb) echo "$DB_PORT" ;; slurmdbd) echo "$DBD_PORT" ;; slurmctld) echo "$CTLD_PORT" ;;
-    slurmd) echo "$SLURMD_PORT" ;; slurmrestd) echo "$REST_PORT" ;; esac
+    slurmd) echo "$SLURMD_PORT" ;; slurmrestd) echo "$REST_PORT" ;; esac   # slurmd@NODE: in its own network
 }
 
 start_daemon() { # name logfile command... ; runs it in the background, records its pid
   local name=$1 logfile=$2 port; shift 2
   port=$(port_of "$name")
   # a daemon that was just stopped may still hold its port for a moment
-  wait_for "$name's port $port to be free" 20 bash -c "! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null" ||
+  [ -z "$port" ] || wait_for "$name's port $port to be free" 20 bash -c "! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null" ||
     die "port $port on 127.0.0.1, which $name needs, is held by another program; stop it or run $0 down (for slurmrestd, SLURMRESTD_PORT picks another port)"
   setsid "$@" >>"$logfile" 2>&1 </dev/null &
   echo $! >"$RUN/$name.pid"
@@ -627,22 +763,38 @@ start_slurmctld() {
   wait_for "slurmctld" 60 in_root scontrol ping || die "slurmctld did not answer ping; see $LOGS/slurmctld.log"
 }
 
-node_state() { in_root sinfo -h -N -n localhost -o '%T' | head -n 1; }
+node_state() { in_root sinfo -h -N -n "$1" -o '%T' | head -n 1; }   # node
 
-node_ready() {
-  case "$(node_state)" in idle* | mixed* | allocated* | completing*) return 0 ;; *) return 1 ;; esac
+node_ready() { # node
+  case "$(node_state "$1")" in idle* | mixed* | allocated* | completing*) return 0 ;; *) return 1 ;; esac
 }
 
+# One slurmd (localhost, in the host's network), or one per node of the multi-node cluster, each in
+# its node's namespaces; then every node must be ready.
 start_slurmd() {
-  if ! is_running slurmd; then
-    log "starting slurmd"
-    start_daemon slurmd "$LOGS/slurmd.out" "${ENTER[@]}" /usr/sbin/slurmd -D -N localhost
+  local n
+  if [ "$TOPOLOGY" = single ]; then
+    if ! is_running slurmd; then
+      log "starting slurmd"
+      start_daemon slurmd "$LOGS/slurmd.out" "${ENTER[@]}" /usr/sbin/slurmd -D -N localhost
+    fi
+  else
+    for n in "${NODE_NAMES[@]}"; do
+      if ! is_running "slurmd@$n"; then
+        log "starting the slurmd of node $n"
+        node_enter "$n"
+        start_daemon "slurmd@$n" "$LOGS/slurmd-$n.out" "${NODE_ENTER[@]}" /usr/sbin/slurmd -D -N "$n"
+      fi
+    done
   fi
-  if ! wait_for "slurmd" 30 node_ready; then
-    # a node left down or drained by an earlier run comes back once slurmd answers
-    in_root scontrol update nodename=localhost state=resume >/dev/null 2>&1 || true
-    wait_for "slurmd" 30 node_ready || die "node localhost is '$(node_state)', not idle; see $LOGS/slurmd.log"
-  fi
+  for n in "${NODE_NAMES[@]}"; do
+    if ! wait_for "node $n" 30 node_ready "$n"; then
+      # a node left down or drained by an earlier run comes back once slurmd answers
+      in_root scontrol update nodename="$n" state=resume >/dev/null 2>&1 || true
+      wait_for "node $n" 30 node_ready "$n" ||
+        die "node $n is '$(node_state "$n")', not idle; see $LOGS/slurmd$([ "$TOPOLOGY" = multi ] && echo "-$n").log"
+    fi
+  done
 }
 
 start_slurmrestd() {
@@ -672,6 +824,8 @@ SLURM_CONTAINER_RUNTIME=apptainer
 SLURM_CONTAINER_IMAGE=$IMAGE
 SLURM_CONTAINER_IMAGE_FILE=/etc/ringrift-image
 SLURM_CONTAINER_IMAGE_ID=$IMAGE_ID
+SLURM_NODES=$TOPOLOGY
+SLURM_NODE_NAMES=$(IFS=,; echo "${NODE_NAMES[*]}")
 EOF
   if [ -n "$JWKS_MODE" ]; then
     # the daemons load no HS256 key: SLURM_JWT_KEY_FILE stays on disk, and tokens signed with it are refused
@@ -689,7 +843,12 @@ cmd_up() {
   local t0=$SECONDS
   ensure_root
   echo "$PORT_BASE" >"$HOME_DIR/port-base"
+  if [ -s "$HOME_DIR/nodes" ] && [ "$(cat "$HOME_DIR/nodes")" != "$TOPOLOGY" ] && is_running slurmctld; then
+    die "the cluster at $HOME_DIR runs $(cat "$HOME_DIR/nodes")-node; stop it first (RINGRIFT_SLURM_NODES=$(cat "$HOME_DIR/nodes") $0 down), then bring it up as $TOPOLOGY"
+  fi
+  echo "$TOPOLOGY" >"$HOME_DIR/nodes"
   ensure_config
+  ensure_network
   ensure_mounts
   ensure_apptainer_config
   ensure_image
@@ -701,7 +860,7 @@ cmd_up() {
   start_slurmd
   start_slurmrestd
   write_env_file
-  log "Slurm $RELEASE cluster up in $((SECONDS - t0)) s: slurmrestd at http://127.0.0.1:$REST_PORT, jobs run as $JOB_USER, shared dir $SHARED"
+  log "Slurm $RELEASE cluster of ${#NODE_NAMES[@]} node(s) up in $((SECONDS - t0)) s: slurmrestd at http://127.0.0.1:$REST_PORT, jobs run as $JOB_USER, shared dir $SHARED"
   log "connection facts: $ENV_FILE"
 }
 
@@ -716,12 +875,25 @@ stop_daemon() {
   rm -f "$RUN/$name.pid"
 }
 
+# the daemons these names mean (slurmd: every node's); dies for a name that is none of them
+expand_daemons() { # names... -> EXPANDED
+  local name d
+  EXPANDED=()
+  for name in "$@"; do
+    if [ "$name" = slurmd ] && [ "$TOPOLOGY" = multi ]; then
+      for d in "${DAEMONS[@]}"; do [[ $d != slurmd@* ]] || EXPANDED+=("$d"); done
+    else
+      [[ " ${DAEMONS[*]} " == *" $name "* ]] || die "'$name' is not one of this cluster's daemons: ${DAEMONS[*]}"
+      EXPANDED+=("$name")
+    fi
+  done
+}
+
 cmd_restart() {
   require_root
-  local name i
-  for name in "$@"; do
-    [[ " ${DAEMONS[*]} " == *" $name "* ]] || die "'$name' is not one of this cluster's daemons: ${DAEMONS[*]}"
-  done
+  local i
+  expand_daemons "$@"
+  set -- "${EXPANDED[@]}"
   [ $# -gt 0 ] || set -- "${DAEMONS[@]}"
   for ((i = ${#DAEMONS[@]} - 1; i >= 0; i--)); do # dependents first
     if [[ " $* " == *" ${DAEMONS[i]} "* ]]; then stop_daemon "${DAEMONS[i]}"; fi
@@ -733,9 +905,8 @@ cmd_stop() {
   require_root
   local name i
   [ $# -gt 0 ] || die "usage: $0 stop DAEMON... (one of: ${DAEMONS[*]}); to stop all, $0 down"
-  for name in "$@"; do
-    [[ " ${DAEMONS[*]} " == *" $name "* ]] || die "'$name' is not one of this cluster's daemons: ${DAEMONS[*]}"
-  done
+  expand_daemons "$@"
+  set -- "${EXPANDED[@]}"
   for ((i = ${#DAEMONS[@]} - 1; i >= 0; i--)); do # dependents first
     if [[ " $* " == *" ${DAEMONS[i]} "* ]]; then stop_daemon "${DAEMONS[i]}"; fi
   done
@@ -751,6 +922,7 @@ cmd_down() {
     sort -r -u "$RUN/mounts" | while read -r m; do umount -l "$m" 2>/dev/null || true; done
     rm -f "$RUN/mounts"
   fi
+  remove_network
   log "stopped"
 }
 
@@ -802,5 +974,5 @@ case "${1:-}" in
   env) cmd_env ;;
   home) echo "$HOME_DIR" ;;
   exec) shift; cmd_exec "$@" ;;
-  *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

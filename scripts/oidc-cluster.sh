@@ -27,6 +27,9 @@ HOME_DIR=${RINGRIFT_OIDC_CLUSTER_HOME:-${DEFAULT_HOME/ringrift-slurm/ringrift-sl
 BASE=${RINGRIFT_OIDC_CLUSTER_PORT_BASE:-$((DEFAULT_PORT_BASE + 600))}   # 7400 for 24.11, 7500 for 26.05
 OIDC_HOME=${RINGRIFT_OIDC_HOME:-/var/lib/ringrift-oidc}
 
+# shellcheck source=lib/seed-root.sh
+. "$PROJECT_DIR/scripts/lib/seed-root.sh"
+
 log() { printf '[oidc-cluster] %s\n' "$*" >&2; }
 die() { printf '[oidc-cluster] ERROR: %s\n' "$*" >&2; exit 1; }
 
@@ -35,38 +38,13 @@ slurm() {
     "$PROJECT_DIR/scripts/local-slurm.sh" "$@"
 }
 
-# A copy of the default cluster's Debian root without its state, keys and database (a fresh MariaDB
-# data directory instead): saves a debootstrap.
-seed_root() {
-  local src="$SEED_HOME/root" dst="$HOME_DIR/root" datadir
-  [ -f "$dst/.ringrift-root" ] && return 0
-  [ -f "$src/.ringrift-root" ] || return 0   # nothing to copy: local-slurm.sh builds the root
-  log "copying the Debian root of $SEED_HOME (without its state) to $dst"
-  rm -rf "$dst.copy" && mkdir -p "$dst.copy"
-  tar -C "$src" --one-file-system --exclude=./proc --exclude=./dev --exclude=./sys --exclude='./var/lib/ringrift-*' \
-    --exclude=./var/lib/mysql --exclude=./var/lib/mariadb --exclude='./var/spool/slurmctld/*' --exclude='./var/spool/slurmd/*' \
-    --exclude='./var/log/slurm/*' --exclude='./etc/slurm/*' --exclude='./run/*' -cf - . | tar -C "$dst.copy" -xf -
-  datadir=$(chroot "$dst.copy" mariadbd --verbose --help 2>/dev/null | awk '$1 == "datadir" {print $2}')
-  [ -n "$datadir" ] || die "cannot tell the MariaDB data directory of the copied root"
-  mkdir -p "$dst.copy$datadir" "$dst.copy/dev" "$dst.copy/proc"
-  chroot "$dst.copy" chown mysql:mysql "$datadir"
-  mount --bind /dev "$dst.copy/dev"
-  mount --bind /proc "$dst.copy/proc"
-  if ! chroot "$dst.copy" mariadb-install-db --user=mysql --datadir="$datadir" --skip-test-db >"$HOME_DIR/mariadb-install.log" 2>&1; then
-    umount "$dst.copy/dev" "$dst.copy/proc"
-    die "mariadb-install-db failed in the copied root (log: $HOME_DIR/mariadb-install.log)"
-  fi
-  umount "$dst.copy/dev" "$dst.copy/proc"
-  mv "$dst.copy" "$dst"
-}
-
 cmd_up() {
   [ "$(id -u)" = 0 ] || die "this must run as root (it runs scripts/local-slurm.sh)"
   "$PROJECT_DIR/scripts/oidc-provider.sh" start
   local jwks="$OIDC_HOME/jwks.json" claim
   claim=$(sed -n 's/^OIDC_USER_CLAIM=//p' "$OIDC_HOME/oidc.env")
   mkdir -p "$HOME_DIR"
-  seed_root
+  seed_root "$SEED_HOME" "$HOME_DIR"
   if slurm status >/dev/null 2>&1 && ! cmp -s "$jwks" "$HOME_DIR/root/etc/slurm/jwks.json"; then
     log "the provider's keys changed: restarting slurmctld and slurmdbd with its JWKS"
     RINGRIFT_SLURM_JWKS=$jwks RINGRIFT_SLURM_USER_CLAIM=$claim slurm restart slurmdbd slurmctld
