@@ -590,7 +590,8 @@ ensure_network() {
   local i ns veth
   ip link show "$BRIDGE" >/dev/null 2>&1 || ip link add "$BRIDGE" type bridge ||
     die "could not make the bridge $BRIDGE: the multi-node cluster needs network namespaces and bridges (root, CAP_NET_ADMIN)"
-  ip -o addr show dev "$BRIDGE" | grep -q " $HOST_ADDR/" || ip addr add "$HOST_ADDR/24" dev "$BRIDGE"
+  # (the listing is read whole first: grep -q leaving early would fail the pipe under pipefail)
+  [[ $(ip -o addr show dev "$BRIDGE") == *" $HOST_ADDR/"* ]] || ip addr add "$HOST_ADDR/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up
   for i in "${!NODE_NAMES[@]}"; do
     ns=$(netns_of "${NODE_NAMES[i]}")
@@ -602,7 +603,7 @@ ensure_network() {
     fi
     ip link set "$veth" master "$BRIDGE" up
     ip -n "$ns" link set lo up
-    ip -n "$ns" -o addr show dev eth0 | grep -q " $(node_addr "$i")/" || ip -n "$ns" addr add "$(node_addr "$i")/24" dev eth0
+    [[ $(ip -n "$ns" -o addr show dev eth0) == *" $(node_addr "$i")/"* ]] || ip -n "$ns" addr add "$(node_addr "$i")/24" dev eth0
     ip -n "$ns" link set eth0 up
   done
 }

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 public final class StandIns {
 
     static final String SCRIPT = """
-            import json, os, sys, time
+            import json, os, socket, sys, time
             args = sys.argv[1:]
             print("ARGV=" + json.dumps(args))
             print("CUDA_VISIBLE_DEVICES=" + os.environ.get("CUDA_VISIBLE_DEVICES", ""))
@@ -18,6 +18,7 @@ public final class StandIns {
             print("APPTAINER_CONTAINER=" + os.environ.get("APPTAINER_CONTAINER", ""))
             print("IMAGE_FILE=" + (open("/etc/ringrift-image").read().strip() if os.path.exists("/etc/ringrift-image") else ""))
             print("CWD=" + os.getcwd())
+            print("HOST=" + socket.gethostname())  # the node's name on the multi-node cluster (a UTS namespace per node)
             if os.environ.get("RR_WRITE_INTO"):  # a file written from here into that directory
                 with open(os.path.join(os.environ["RR_WRITE_INTO"], "from-" + os.environ.get("SLURM_JOB_ID", "x") + "-"
                           + os.environ.get("SLURM_ARRAY_TASK_ID", "0")), "w") as f:

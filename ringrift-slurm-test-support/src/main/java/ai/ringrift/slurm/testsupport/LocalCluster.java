@@ -28,12 +28,16 @@ import org.junit.jupiter.api.Assumptions;
  * reader of that file. A test that needs the cluster and cannot reach it
  * fails with a message that says how to start it. Only {@code RINGRIFT_SKIP_CLUSTER_TESTS=true},
  * set on purpose, turns that failure into a skip.
+ *
+ * <p>{@link #multiNode()} is the other instance: the cluster of several nodes that
+ * {@code scripts/multi-node-cluster.sh} runs beside the default one (its own home, ports and network).
  */
 public final class LocalCluster {
 
     public static final String SKIP_VARIABLE = "RINGRIFT_SKIP_CLUSTER_TESTS";
 
     private static volatile LocalCluster instance;
+    private static volatile LocalCluster multiNode;
 
     private final URI restUrl;
     private final String clusterName;
@@ -44,9 +48,11 @@ public final class LocalCluster {
     private final Path rootDir;
     private final int minJobAgeSeconds;
     private final Map<String, String> facts;
+    private final String script;
 
-    private LocalCluster(Map<String, String> facts, Path envFile) {
+    private LocalCluster(Map<String, String> facts, Path envFile, String script) {
         this.facts = Map.copyOf(facts);
+        this.script = script;
         this.restUrl = URI.create(need(facts, "SLURM_REST_URL", envFile));
         this.clusterName = need(facts, "SLURM_CLUSTER_NAME", envFile);
         this.user = need(facts, "SLURM_CLUSTER_USER", envFile);
@@ -92,8 +98,45 @@ public final class LocalCluster {
         return cluster;
     }
 
+    /**
+     * The cluster of several nodes (scripts/multi-node-cluster.sh, for the release of
+     * RINGRIFT_SLURM_RELEASE), brought up by this call when it is not up: its nodes are in
+     * {@code SLURM_NODE_NAMES}, and {@link #exec}, {@link #up} and {@link #stop} act on it.
+     */
+    public static LocalCluster multiNode() {
+        LocalCluster cluster = multiNode;
+        if (cluster == null) {
+            synchronized (LocalCluster.class) {
+                if (multiNode == null) {
+                    if ("true".equalsIgnoreCase(System.getenv(SKIP_VARIABLE))) {
+                        Assumptions.abort(SKIP_VARIABLE + "=true: the multi-node cluster is not brought up");
+                    }
+                    try {
+                        run(MULTI_NODE_SCRIPT, "up");
+                        multiNode = load(Path.of(run(MULTI_NODE_SCRIPT, "home").strip(), "cluster.env"), MULTI_NODE_SCRIPT);
+                    } catch (IOException | InterruptedException e) {
+                        throw new IllegalStateException("scripts/multi-node-cluster.sh up failed: " + e.getMessage(), e);
+                    }
+                    if (!"multi".equals(multiNode.facts.get("SLURM_NODES"))) {
+                        throw new IllegalStateException("the cluster of scripts/multi-node-cluster.sh is not multi-node (SLURM_NODES="
+                                + multiNode.facts.get("SLURM_NODES") + " in its cluster.env); run scripts/multi-node-cluster.sh down, then up");
+                    }
+                }
+                cluster = multiNode;
+            }
+        }
+        cluster.requireReachable();
+        return cluster;
+    }
+
+    private static final String DEFAULT_SCRIPT = "scripts/local-slurm.sh";
+    private static final String MULTI_NODE_SCRIPT = "scripts/multi-node-cluster.sh";
+
     private static LocalCluster load() {
-        Path envFile = envFile();
+        return load(envFile(), DEFAULT_SCRIPT);
+    }
+
+    private static LocalCluster load(Path envFile, String script) {
         if (!Files.isReadable(envFile)) {
             unavailable("no cluster facts at " + envFile);
         }
@@ -105,7 +148,7 @@ public final class LocalCluster {
                     facts.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
                 }
             }
-            return new LocalCluster(facts, envFile);
+            return new LocalCluster(facts, envFile, script);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + envFile + ": " + e.getMessage(), e);
         }
@@ -126,20 +169,20 @@ public final class LocalCluster {
      */
     private static String defaultHome() {
         try {
-            return script("home").strip();
+            return run(DEFAULT_SCRIPT, "home").strip();
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("scripts/local-slurm.sh home failed: " + e.getMessage(), e);
         }
     }
 
-    /** Runs scripts/local-slurm.sh with {@code args} (for the release of RINGRIFT_SLURM_RELEASE); its output. */
-    private static String script(String... args) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of("bash", projectRoot().resolve("scripts/local-slurm.sh").toString()));
+    /** Runs the cluster's script (e.g. scripts/local-slurm.sh) with {@code args}, for the release of RINGRIFT_SLURM_RELEASE; its output. */
+    private static String run(String script, String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("bash", projectRoot().resolve(script).toString()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
-            throw new IllegalStateException("scripts/local-slurm.sh " + String.join(" ", args) + " failed:\n" + out);
+            throw new IllegalStateException(script + " " + String.join(" ", args) + " failed:\n" + out);
         }
         return out;
     }
@@ -249,7 +292,10 @@ public final class LocalCluster {
         return java.util.Optional.ofNullable(facts.get(key)).filter(v -> !v.isEmpty());
     }
 
-    /** Stops one daemon of the cluster (mariadb, slurmdbd, slurmctld, slurmd, slurmrestd) and waits until it is gone. */
+    /**
+     * Stops one daemon of the cluster (mariadb, slurmdbd, slurmctld, slurmd, slurmrestd; on the
+     * multi-node cluster a node's slurmd is slurmd@NODE) and waits until it is gone.
+     */
     public void stop(String daemon) throws Exception {
         Path pidFile = rootDir.getParent().resolve("run").resolve(daemon + ".pid");
         long pid = Long.parseLong(Files.readString(pidFile).trim());
@@ -260,7 +306,7 @@ public final class LocalCluster {
 
     /** Runs scripts/local-slurm.sh up: starts whatever is down. */
     public void up() throws IOException, InterruptedException {
-        script("up");
+        run(script, "up");
     }
 
     /**
@@ -271,7 +317,7 @@ public final class LocalCluster {
     public String exec(String... command) throws IOException, InterruptedException {
         List<String> args = new java.util.ArrayList<>(List.of("exec"));
         args.addAll(List.of(command));
-        return script(args.toArray(String[]::new));
+        return run(script, args.toArray(String[]::new));
     }
 
     @Override

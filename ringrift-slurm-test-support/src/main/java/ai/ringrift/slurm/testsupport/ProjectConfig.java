@@ -46,7 +46,11 @@ public final class ProjectConfig {
      * slurmrestd URL, its key and its shared tree, as scripts/run-main.sh points it.
      */
     public static ProjectConfig forLocalCluster() {
-        LocalCluster cluster = LocalCluster.require();
+        return forCluster(LocalCluster.require());
+    }
+
+    /** The file pointed at {@code cluster} (e.g. {@link LocalCluster#multiNode()}), as {@link #forLocalCluster()} does. */
+    public static ProjectConfig forCluster(LocalCluster cluster) {
         Path shared = cluster.sharedDir();
         return committed()
                 .with("slurm.rest.url", cluster.restUrl().toString())
@@ -59,7 +63,12 @@ public final class ProjectConfig {
 
     /** {@link #forLocalCluster()} polling fast, for tests: every 500 ms at first, at most every 2 s. */
     public static ProjectConfig fastPolling() {
-        return forLocalCluster().with("slurm.poll_interval_min", "500ms").with("slurm.poll_interval_max", "2s");
+        return fastPolling(LocalCluster.require());
+    }
+
+    /** {@link #forCluster} polling fast, as {@link #fastPolling()} does. */
+    public static ProjectConfig fastPolling(LocalCluster cluster) {
+        return forCluster(cluster).with("slurm.poll_interval_min", "500ms").with("slurm.poll_interval_max", "2s");
     }
 
     /**
