@@ -114,7 +114,10 @@ public final class JobSubmission {
     public Optional<Duration> timeLimit() { return Optional.ofNullable(timeLimit); }
     /** The nodes the job needs: sent as both the minimum and the maximum, so the job gets exactly this many. */
     public int nodes() { return nodes; }
-    /** Tasks Slurm starts on each node ({@code tasks_per_node}), when asked; unset leaves it to Slurm (one task in all). */
+    /**
+     * Tasks per node ({@code tasks_per_node}), when asked; the job then has {@code nodes × tasksPerNode}
+     * tasks ({@code tasks}), as sbatch counts them, so each node gets its tasks' CPUs. Unset sends neither.
+     */
     public OptionalInt tasksPerNode() { return tasksPerNode > 0 ? OptionalInt.of(tasksPerNode) : OptionalInt.empty(); }
     public OptionalInt cpusPerTask() { return cpusPerTask > 0 ? OptionalInt.of(cpusPerTask) : OptionalInt.empty(); }
     public Optional<Long> memoryPerNodeMb() { return memoryPerNodeMb > 0 ? Optional.of(memoryPerNodeMb) : Optional.empty(); }
@@ -179,7 +182,10 @@ public final class JobSubmission {
         public Builder timeLimit(Duration limit) { this.timeLimit = limit; return this; }
         /** Exactly this many nodes (minimum and maximum); 1 unless set. */
         public Builder nodes(int nodes) { this.nodes = nodes; return this; }
-        /** Tasks per node ({@code tasks_per_node}, sbatch's {@code --ntasks-per-node}); 0 leaves it unset. */
+        /**
+         * Tasks per node ({@code tasks_per_node}, sbatch's {@code --ntasks-per-node}), and with it {@code nodes ×
+         * tasks} tasks in all ({@code tasks}, as sbatch does); 0 leaves both unset.
+         */
         public Builder tasksPerNode(int tasks) { this.tasksPerNode = tasks; return this; }
         public Builder cpusPerTask(int cpus) { this.cpusPerTask = cpus; return this; }
         public Builder memoryPerNodeMb(long mb) { this.memoryPerNodeMb = mb; return this; }

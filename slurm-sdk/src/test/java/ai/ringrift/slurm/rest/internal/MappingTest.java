@@ -55,8 +55,9 @@ class MappingTest {
         JsonNode sent = strict.readTree(strict.writeValueAsString(SubmitRequest.of(s, "slurm-sdk-submit-key=k")));
         Object model = strict.treeToValue(sent, generated);
         assertThat(strict.readTree(strict.writeValueAsString(model))).isEqualTo(sent);
-        assertThat(sent.path("job").size()).isEqualTo(23);
+        assertThat(sent.path("job").size()).isEqualTo(24);
         assertThat(sent.path("job").path("tasks_per_node").asInt()).isEqualTo(1);
+        assertThat(sent.path("job").path("tasks").asInt()).isEqualTo(2);
     }
 
     @Test
@@ -69,6 +70,7 @@ class MappingTest {
         assertThat(job.path("minimum_nodes").asInt()).isEqualTo(1);
         assertThat(job.path("maximum_nodes").asInt()).isEqualTo(1);
         assertThat(job.has("tasks_per_node")).isFalse();
+        assertThat(job.has("tasks")).isFalse();
     }
 
     @Test
@@ -79,6 +81,7 @@ class MappingTest {
         assertThat(job.path("minimum_nodes").asInt()).isEqualTo(4);
         assertThat(job.path("maximum_nodes").asInt()).isEqualTo(4);
         assertThat(job.path("tasks_per_node").asInt()).isEqualTo(1);
+        assertThat(job.path("tasks").asInt()).isEqualTo(4); // one per node, as sbatch -N 4 --ntasks-per-node=1 asks
         assertThat(job.path("tres_per_node").asText()).isEqualTo("gres/gpu:8"); // per node, as for one node
         assertThat(s.toBuilder().build().tasksPerNode()).hasValue(1);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.toBuilder().tasksPerNode(-1).build())
