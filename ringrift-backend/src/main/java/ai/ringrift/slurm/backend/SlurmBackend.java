@@ -147,11 +147,12 @@ public final class SlurmBackend implements OrchestratorBackend {
     private JobHandle run(WorkType type, TaskSpec task) {
         requireMoved(type);
         WorkTypeSettings defaults = settings.of(type);
+        int nodes = nodes(type, task);
         String name = ("rr-" + type.key() + "-" + task.label());
         boolean array = runsAsArray(type, task.tasks());
         String key = UUID.randomUUID().toString();
         java.time.Instant submittedAt = java.time.Instant.now();
-        String script = WrapperScript.render(settings, type, name, task.arguments(), task.gpus().orElse(defaults.gpus()));
+        String script = WrapperScript.render(settings, type, name, task.arguments(), task.gpus().orElse(defaults.gpus()), nodes);
         Path scriptFile = writeForAudit(name, key, script);
         String logPattern = logPattern(name, array);
 
@@ -168,6 +169,7 @@ public final class SlurmBackend implements OrchestratorBackend {
                         .partition(task.partition().orElse(defaults.partition()))
                         .account(task.account().orElse(settings.account()))
                         .qos(task.qos().orElse(settings.qos()))
+                        .nodes(nodes)
                         .gpusPerNode(task.gpus().orElse(defaults.gpus()))
                         .cpusPerTask(task.cpus().orElse(defaults.cpus()))
                         .memoryPerNodeMb(task.memoryMb().orElse(defaults.memoryMb()))
@@ -181,6 +183,9 @@ public final class SlurmBackend implements OrchestratorBackend {
                         .putEnvironment("RINGRIFT_JOB_SCRIPT", scriptFile.toString())
                         .putEnvironment("RINGRIFT_TASK_OFFSET", String.valueOf(offset));
                 task.environment().forEach(job::putEnvironment);
+                if (nodes > 1) {
+                    job.tasksPerNode(1); // one launcher per node; it starts the processes of its node's GPUs
+                }
                 if (array) {
                     job.array("0-" + (count - 1) + "%" + Math.max(1, Math.min(throttle, count)));
                 }
@@ -204,11 +209,27 @@ public final class SlurmBackend implements OrchestratorBackend {
     }
 
     /**
+     * The nodes a job of this work type and task runs on: the task's own, else nodes_training for
+     * training and 1 for the others. Only training spreads over nodes: self-play and tournaments fan
+     * out as array tasks, each on one node, and asking them for more is refused before anything is written.
+     */
+    private int nodes(WorkType type, TaskSpec task) {
+        int nodes = task.nodes().orElse(settings.nodes(type));
+        if (nodes > 1 && type != WorkType.TRAINING) {
+            throw new SlurmUsageException(type.key() + " runs on one node, but its task asks for " + nodes
+                    + " nodes: only training runs on several nodes (slurm.nodes_training or TaskSpec.nodes); spread "
+                    + type.key() + " with array tasks instead (TaskSpec.tasks, --set tasks=N) and leave nodes at 1");
+        }
+        return nodes;
+    }
+
+    /**
      * A refusal that the work type's settings can fix gets a fix line naming them: the partitions the
      * cluster has (error 2000), or what the partition's nodes offer (2014, "Requested node
      * configuration is not available": more GPUs, CPUs or memory than any of its nodes has).
      */
     private SlurmException explained(SlurmException e, WorkType type, TaskSpec task) {
+        int nodes = task.nodes().orElse(settings.nodes(type));
         if (!(e instanceof SlurmRejectedException r) || !(r.hasErrorNumber(2014) || r.hasErrorNumber(2000))) {
             return e;
         }
@@ -231,7 +252,9 @@ public final class SlurmBackend implements OrchestratorBackend {
                 fix = "Fix: no node of partition '" + partition + "' has " + task.gpus().orElse(defaults.gpus()) + " GPUs, "
                         + task.cpus().orElse(defaults.cpus()) + " CPUs and " + task.memoryMb().orElse(defaults.memoryMb())
                         + " MB; its nodes offer " + (offers.isEmpty() ? "nothing (it has no nodes)" : String.join("; ", offers))
-                        + ". Lower gpus_" + k + ", cpus_" + k + " or mem_" + k + ", or use another partition";
+                        + ". Lower gpus_" + k + ", cpus_" + k + " or mem_" + k + ", or use another partition"
+                        + (nodes > 1 ? "; the job asks for " + nodes + " such nodes at once: the partition needs that "
+                                + "many (or lower nodes_" + k + ")" : "");
             }
         } catch (SlurmException lookup) {
             return e; // the refusal itself says enough when the cluster cannot be asked

@@ -21,6 +21,7 @@ public final class TaskSpec {
     private final Map<String, String> environment;
     private final String partition;
     private final Integer gpus;
+    private final Integer nodes;
     private final Integer cpus;
     private final Long memoryMb;
     private final Duration timeLimit;
@@ -36,6 +37,7 @@ public final class TaskSpec {
         this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(b.environment));
         this.partition = b.partition;
         this.gpus = b.gpus;
+        this.nodes = b.nodes;
         this.cpus = b.cpus;
         this.memoryMb = b.memoryMb;
         this.timeLimit = b.timeLimit;
@@ -56,7 +58,13 @@ public final class TaskSpec {
     public List<String> arguments() { return arguments; }
     public Map<String, String> environment() { return environment; }
     public Optional<String> partition() { return Optional.ofNullable(partition); }
+    /** GPUs per node. */
     public Optional<Integer> gpus() { return Optional.ofNullable(gpus); }
+    /**
+     * The nodes the job runs on, instead of slurm.nodes_training. Only training may have more than one:
+     * the backend refuses more for self-play and tournaments (they fan out as array tasks instead).
+     */
+    public Optional<Integer> nodes() { return Optional.ofNullable(nodes); }
     public Optional<Integer> cpus() { return Optional.ofNullable(cpus); }
     public Optional<Long> memoryMb() { return Optional.ofNullable(memoryMb); }
     public Optional<Duration> timeLimit() { return Optional.ofNullable(timeLimit); }
@@ -73,6 +81,7 @@ public final class TaskSpec {
         private final Map<String, String> environment = new LinkedHashMap<>();
         private String partition;
         private Integer gpus;
+        private Integer nodes;
         private Integer cpus;
         private Long memoryMb;
         private Duration timeLimit;
@@ -90,6 +99,8 @@ public final class TaskSpec {
         public Builder putEnvironment(String name, String value) { this.environment.put(name, value); return this; }
         public Builder partition(String partition) { this.partition = partition; return this; }
         public Builder gpus(int gpus) { this.gpus = gpus; return this; }
+        /** Nodes for this job (training only, when more than one): one launcher per node, each with {@link #gpus} GPUs. */
+        public Builder nodes(int nodes) { this.nodes = nodes; return this; }
         public Builder cpus(int cpus) { this.cpus = cpus; return this; }
         public Builder memoryMb(long mb) { this.memoryMb = mb; return this; }
         public Builder timeLimit(Duration limit) { this.timeLimit = limit; return this; }
@@ -110,6 +121,9 @@ public final class TaskSpec {
             }
             if (gpus != null && gpus < 0) {
                 throw new SlurmUsageException("gpus must not be negative, not " + gpus);
+            }
+            if (nodes != null && nodes < 1) {
+                throw new SlurmUsageException("nodes must be at least 1, not " + nodes);
             }
             if (cpus != null && cpus < 1) {
                 throw new SlurmUsageException("cpus must be at least 1, not " + cpus);

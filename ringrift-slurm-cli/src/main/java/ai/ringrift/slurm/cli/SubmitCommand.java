@@ -31,8 +31,8 @@ final class SubmitCommand implements Callable<Integer> {
     @Parameters(index = "1..*", arity = "0..*", description = "arguments for the canonical script (after --)")
     List<String> arguments = new ArrayList<>();
 
-    @Option(names = "--set", description = "label, tasks, throttle, gpus, cpus, mem (e.g. 16G), time (HH:MM:SS), "
-            + "partition, account, qos, requeue; repeatable: --set gpus=2 --set time=01:00:00")
+    @Option(names = "--set", description = "label, tasks, throttle, gpus (per node), nodes (training only), cpus, "
+            + "mem (e.g. 16G), time (HH:MM:SS), partition, account, qos, requeue; repeatable: --set gpus=2 --set time=01:00:00")
     Map<String, String> overrides = new LinkedHashMap<>();
 
     @Option(names = "--wait", description = "wait for the outcome; exit 1 if it failed")
@@ -113,6 +113,7 @@ final class SubmitCommand implements Callable<Integer> {
                     case "tasks" -> b.tasks(Integer.parseInt(v));
                     case "throttle" -> b.throttle(Integer.parseInt(v));
                     case "gpus" -> b.gpus(Integer.parseInt(v));
+                    case "nodes" -> b.nodes(Integer.parseInt(v));
                     case "cpus" -> b.cpus(Integer.parseInt(v));
                     case "mem" -> b.memoryMb(SlurmUnits.memoryMb(v));
                     case "time" -> b.timeLimit(SlurmUnits.time(v));
@@ -121,7 +122,7 @@ final class SubmitCommand implements Callable<Integer> {
                     case "qos" -> b.qos(v);
                     case "requeue" -> b.requeue(Boolean.parseBoolean(v));
                     default -> throw new SlurmUsageException("--set " + e.getKey() + ": unknown key; use label, tasks, "
-                            + "throttle, gpus, cpus, mem, time, partition, account, qos or requeue");
+                            + "throttle, gpus, nodes, cpus, mem, time, partition, account, qos or requeue");
                 }
             } catch (NumberFormatException nfe) {
                 throw new SlurmUsageException("--set " + e.getKey() + "=" + v + ": not a whole number");

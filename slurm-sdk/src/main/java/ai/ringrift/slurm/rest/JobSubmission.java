@@ -33,6 +33,7 @@ public final class JobSubmission {
     private final String standardError;
     private final Duration timeLimit;
     private final int nodes;
+    private final int tasksPerNode;
     private final int cpusPerTask;
     private final long memoryPerNodeMb;
     private final String tresPerNode;
@@ -56,6 +57,7 @@ public final class JobSubmission {
         this.standardError = b.standardError;
         this.timeLimit = b.timeLimit;
         this.nodes = b.nodes;
+        this.tasksPerNode = b.tasksPerNode;
         this.cpusPerTask = b.cpusPerTask;
         this.memoryPerNodeMb = b.memoryPerNodeMb;
         this.tresPerNode = b.tresPerNode;
@@ -85,6 +87,7 @@ public final class JobSubmission {
         b.standardError = standardError;
         b.timeLimit = timeLimit;
         b.nodes = nodes;
+        b.tasksPerNode = tasksPerNode;
         b.cpusPerTask = cpusPerTask;
         b.memoryPerNodeMb = memoryPerNodeMb;
         b.tresPerNode = tresPerNode;
@@ -109,7 +112,13 @@ public final class JobSubmission {
     public Optional<String> standardOutput() { return Optional.ofNullable(standardOutput); }
     public Optional<String> standardError() { return Optional.ofNullable(standardError); }
     public Optional<Duration> timeLimit() { return Optional.ofNullable(timeLimit); }
+    /** The nodes the job needs: sent as both the minimum and the maximum, so the job gets exactly this many. */
     public int nodes() { return nodes; }
+    /**
+     * Tasks per node ({@code tasks_per_node}), when asked; the job then has {@code nodes × tasksPerNode}
+     * tasks ({@code tasks}), as sbatch counts them, so each node gets its tasks' CPUs. Unset sends neither.
+     */
+    public OptionalInt tasksPerNode() { return tasksPerNode > 0 ? OptionalInt.of(tasksPerNode) : OptionalInt.empty(); }
     public OptionalInt cpusPerTask() { return cpusPerTask > 0 ? OptionalInt.of(cpusPerTask) : OptionalInt.empty(); }
     public Optional<Long> memoryPerNodeMb() { return memoryPerNodeMb > 0 ? Optional.of(memoryPerNodeMb) : Optional.empty(); }
     public Optional<String> tresPerNode() { return Optional.ofNullable(tresPerNode); }
@@ -139,6 +148,7 @@ public final class JobSubmission {
         private String standardError;
         private Duration timeLimit;
         private int nodes = 1;
+        private int tasksPerNode;
         private int cpusPerTask;
         private long memoryPerNodeMb;
         private String tresPerNode;
@@ -170,7 +180,13 @@ public final class JobSubmission {
         public Builder standardError(String path) { this.standardError = blankToNull(path); return this; }
         /** Rounded up to whole minutes, as Slurm counts them. */
         public Builder timeLimit(Duration limit) { this.timeLimit = limit; return this; }
+        /** Exactly this many nodes (minimum and maximum); 1 unless set. */
         public Builder nodes(int nodes) { this.nodes = nodes; return this; }
+        /**
+         * Tasks per node ({@code tasks_per_node}, sbatch's {@code --ntasks-per-node}), and with it {@code nodes ×
+         * tasks} tasks in all ({@code tasks}, as sbatch does); 0 leaves both unset.
+         */
+        public Builder tasksPerNode(int tasks) { this.tasksPerNode = tasks; return this; }
         public Builder cpusPerTask(int cpus) { this.cpusPerTask = cpus; return this; }
         public Builder memoryPerNodeMb(long mb) { this.memoryPerNodeMb = mb; return this; }
         /** GPUs per node, sent as {@code tres_per_node=gres/gpu:N}; 0 asks for none. */
@@ -213,6 +229,7 @@ public final class JobSubmission {
             require(timeLimit == null || (!timeLimit.isNegative() && !timeLimit.isZero()),
                     "the time limit must be positive, not " + timeLimit);
             require(nodes >= 1, "nodes must be at least 1, not " + nodes);
+            require(tasksPerNode >= 0, "tasks per node must not be negative, not " + tasksPerNode);
             require(cpusPerTask >= 0, "cpus per task must not be negative, not " + cpusPerTask);
             require(memoryPerNodeMb >= 0, "memory per node must not be negative, not " + memoryPerNodeMb);
             require(array == null || ARRAY.matcher(array).matches(),

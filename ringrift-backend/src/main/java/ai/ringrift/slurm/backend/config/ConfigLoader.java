@@ -48,7 +48,8 @@ public final class ConfigLoader {
             "partition_training", "partition_selfplay", "partition_tournament",
             "default_time_training", "default_time_selfplay", "default_time_tournament",
             "gpus_training", "gpus_selfplay", "gpus_tournament", "cpus_training", "cpus_selfplay", "cpus_tournament",
-            "mem_training", "mem_selfplay", "mem_tournament", "requeue_training", "requeue_selfplay", "requeue_tournament");
+            "mem_training", "mem_selfplay", "mem_tournament", "requeue_training", "requeue_selfplay", "requeue_tournament",
+            "nodes_training", "training_launcher", "training_rendezvous_port");
     private static final Set<String> REST_KEYS = Set.of("url", "user", "jwt_key_file", "token_lifespan", "token_file",
             "token_env", "ca_file", "api_version", "max_in_flight", "submit_timeout", "submit_settle", "oidc");
     private static final Set<String> OIDC_KEYS = Set.of("issuer", "token_url", "client_id", "client_secret_file",
@@ -177,10 +178,56 @@ public final class ConfigLoader {
         if (maxArray < 1) {
             throw fail("slurm.max_array_size", "must be at least 1");
         }
+        int nodesTraining = nodesTraining(slurm);
+        TrainingLauncher launcher = trainingLauncher(slurm);
+        int rendezvousPort = rendezvousPort(slurm);
         return new LoopConfig(backend, new SlurmSettings(enabled, moved, rest(slurm.get("rest")), text(slurm, "account", null),
                 text(slurm, "qos", null), types, sharedRoot, repoDir, jobDir, logDir, text(slurm, "venv_activate", null),
                 text(slurm, "venv_activate_arm64", null), runtime, imageX86, imageArm, signal, warningSeconds, maxArray,
-                count(slurm, "selfplay_throttle", 8), bool(slurm, "cancel_on_close", true), pollMin, pollMax));
+                count(slurm, "selfplay_throttle", 8), bool(slurm, "cancel_on_close", true), pollMin, pollMax, nodesTraining,
+                launcher, rendezvousPort));
+    }
+
+    /** {@code slurm.nodes_training}: a whole number of nodes, at least 1 (the default: single-node training). */
+    private int nodesTraining(JsonNode slurm) {
+        JsonNode value = slurm.get("nodes_training");
+        if (value == null || value.isNull()) {
+            return 1;
+        }
+        String fix = "give the nodes each training job runs on: a whole number, 1 (one node, the default) or more";
+        if (!value.isIntegralNumber()) {
+            throw fail("slurm.nodes_training", "'" + value.asText() + "' is not a whole number; " + fix);
+        }
+        if (value.asLong() < 1) {
+            throw fail("slurm.nodes_training", "must be at least 1, not " + value.asText() + "; " + fix);
+        }
+        if (value.asLong() > Integer.MAX_VALUE) {
+            throw fail("slurm.nodes_training", value.asText() + " is too large; " + fix);
+        }
+        return value.asInt();
+    }
+
+    private TrainingLauncher trainingLauncher(JsonNode slurm) {
+        String text = text(slurm, "training_launcher", "python3");
+        for (TrainingLauncher l : TrainingLauncher.values()) {
+            if (l.key().equals(text)) {
+                return l;
+            }
+        }
+        throw fail("slurm.training_launcher", "'" + text + "' is not python3 or torchrun");
+    }
+
+    /** {@code slurm.training_rendezvous_port}: where the nodes of a multi-node training job meet, on its first node. */
+    private int rendezvousPort(JsonNode slurm) {
+        JsonNode value = slurm.get("training_rendezvous_port");
+        if (value == null || value.isNull()) {
+            return 29500;
+        }
+        if (!value.isIntegralNumber() || value.asLong() < 1 || value.asLong() > 65535) {
+            throw fail("slurm.training_rendezvous_port", "'" + value.asText() + "' is not a TCP port; give one from 1 to 65535 "
+                    + "that is free on the training nodes (the default is 29500, torchrun's own)");
+        }
+        return value.asInt();
     }
 
     private LoopConfig.ExecutionBackend executionBackend() {

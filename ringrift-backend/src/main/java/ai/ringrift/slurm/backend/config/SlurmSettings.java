@@ -14,12 +14,18 @@ import java.util.Set;
  *
  * @param movedWorkTypes the work types that run on Slurm ({@code slurm.work_types}); the others stay
  *     on the loop's default backend. A work type not moved may have no partition.
+ * @param nodesTraining the nodes each training job asks for ({@code slurm.nodes_training}, at least 1;
+ *     1: a single-node job, as before). Self-play and tournaments always run on one node.
+ * @param trainingLauncher how the wrapper starts the training script ({@code slurm.training_launcher})
+ * @param trainingRendezvousPort the TCP port on the first node of a multi-node training job where the
+ *     nodes meet ({@code slurm.training_rendezvous_port}, default 29500)
  */
 public record SlurmSettings(boolean enabled, Set<WorkType> movedWorkTypes, RestSettings rest, String account, String qos,
         Map<WorkType, WorkTypeSettings> workTypes, Path sharedRoot, Path repoDir, Path jobDir, Path logDir,
         String venvActivate, String venvActivateArm64, ContainerRuntime containerRuntime, String containerImageX8664,
         String containerImageArm64, String trainingWarningSignal, int trainingWarningSeconds, int maxArraySize,
-        int selfplayThrottle, boolean cancelOnClose, Duration pollMin, Duration pollMax) {
+        int selfplayThrottle, boolean cancelOnClose, Duration pollMin, Duration pollMax, int nodesTraining,
+        TrainingLauncher trainingLauncher, int trainingRendezvousPort) {
 
     public SlurmSettings {
         workTypes = Map.copyOf(workTypes);
@@ -39,6 +45,11 @@ public record SlurmSettings(boolean enabled, Set<WorkType> movedWorkTypes, RestS
     /** The work types left to the default backend. */
     public List<WorkType> notMoved() {
         return java.util.Arrays.stream(WorkType.values()).filter(t -> !movedWorkTypes.contains(t)).toList();
+    }
+
+    /** The nodes a job of this work type asks for unless its task says otherwise: nodes_training for training, else 1. */
+    public int nodes(WorkType type) {
+        return type == WorkType.TRAINING ? nodesTraining : 1;
     }
 
     public WorkTypeSettings of(WorkType type) {

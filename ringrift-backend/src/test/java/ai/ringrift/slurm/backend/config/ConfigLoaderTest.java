@@ -90,6 +90,29 @@ class ConfigLoaderTest {
         assertThat(s.rest().tokenLifespan()).isEqualTo(Duration.ofMinutes(30));
         assertThat(s.rest().submitTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(s.rest().submitSettle()).isEqualTo(Duration.ofSeconds(30));
+        // training on one node, started with python3, as before multi-node training existed
+        assertThat(s.nodesTraining()).isEqualTo(1);
+        assertThat(s.nodes(WorkType.TRAINING)).isEqualTo(1);
+        assertThat(s.trainingLauncher()).isEqualTo(TrainingLauncher.PYTHON3);
+        assertThat(s.trainingRendezvousPort()).isEqualTo(29500);
+    }
+
+    @Test
+    void multiNodeTrainingIsRead() throws Exception {
+        SlurmSettings s = ConfigLoader.load(write(VALID + """
+                  nodes_training: 4
+                  training_launcher: torchrun
+                  training_rendezvous_port: 29611
+                """), k -> null).slurm();
+        assertThat(s.nodesTraining()).isEqualTo(4);
+        assertThat(s.nodes(WorkType.TRAINING)).isEqualTo(4);
+        // only training spreads over nodes
+        assertThat(s.nodes(WorkType.SELFPLAY)).isEqualTo(1);
+        assertThat(s.nodes(WorkType.TOURNAMENT)).isEqualTo(1);
+        assertThat(s.trainingLauncher()).isEqualTo(TrainingLauncher.TORCHRUN);
+        assertThat(s.trainingRendezvousPort()).isEqualTo(29611);
+        assertThat(ConfigLoader.load(write(VALID + "  nodes_training: 1\n  training_launcher: python3\n"), k -> null).slurm()
+                .nodesTraining()).isEqualTo(1);
     }
 
     @Test
@@ -233,6 +256,14 @@ class ConfigLoaderTest {
         "unknown runtime    | '  container_runtime: docker'             | slurm.container_runtime | not one of none, apptainer, singularity, pyxis",
         "relative dir       | '  log_dir: logs'                         | slurm.log_dir | must be an absolute path",
         "bad signal         | '  training_warning_signal: usr-1'        | slurm.training_warning_signal | not a signal name",
+        "zero nodes         | '  nodes_training: 0'                     | slurm.nodes_training | must be at least 1, not 0; give the nodes each training job runs on: a whole number, 1 (one node, the default) or more",
+        "negative nodes     | '  nodes_training: -2'                    | slurm.nodes_training | must be at least 1, not -2",
+        "fractional nodes   | '  nodes_training: 1.5'                   | slurm.nodes_training | '1.5' is not a whole number; give the nodes",
+        "nodes as a word    | '  nodes_training: two'                   | slurm.nodes_training | 'two' is not a whole number",
+        "nodes as a list    | '  nodes_training: [2]'                   | slurm.nodes_training | is not a whole number",
+        "unknown launcher   | '  training_launcher: mpirun'             | slurm.training_launcher | 'mpirun' is not python3 or torchrun",
+        "port too high      | '  training_rendezvous_port: 70000'       | slurm.training_rendezvous_port | '70000' is not a TCP port; give one from 1 to 65535",
+        "port zero          | '  training_rendezvous_port: 0'           | slurm.training_rendezvous_port | is not a TCP port",
     })
     void badValuesNameTheFileTheKeyAndTheLine(String why, String line, String key, String message) throws Exception {
         Path file = write(VALID + line + "\n");

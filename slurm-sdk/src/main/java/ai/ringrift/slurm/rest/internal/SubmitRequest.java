@@ -33,6 +33,10 @@ public final class SubmitRequest {
         }
         job.put("minimum_nodes", s.nodes());
         job.put("maximum_nodes", s.nodes());
+        s.tasksPerNode().ifPresent(t -> {
+            job.put("tasks_per_node", t);
+            job.put("tasks", t * s.nodes()); // as sbatch -N N --ntasks-per-node=T counts them: CPUs go to every node
+        });
         s.partition().ifPresent(p -> job.put("partition", p));
         s.account().ifPresent(a -> job.put("account", a));
         s.qos().ifPresent(q -> job.put("qos", q));

@@ -50,12 +50,14 @@ class MappingTest {
                 .memoryPerNodeMb(64 * 1024).timeLimit(Duration.ofMinutes(90)).workingDirectory("/shared/r")
                 .standardOutput("/shared/logs/x-%A_%a.out").standardError("/shared/logs/x-%A_%a.err").requeue(false)
                 .warningSignal("SIGUSR1", 300).putEnvironment("A", "1").array("0-9%2").hold(true)
-                .container("/shared/images/rr.sif").build();
+                .container("/shared/images/rr.sif").nodes(2).tasksPerNode(1).build();
         var strict = DefaultSlurmClient.objectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         JsonNode sent = strict.readTree(strict.writeValueAsString(SubmitRequest.of(s, "slurm-sdk-submit-key=k")));
         Object model = strict.treeToValue(sent, generated);
         assertThat(strict.readTree(strict.writeValueAsString(model))).isEqualTo(sent);
-        assertThat(sent.path("job").size()).isEqualTo(22);
+        assertThat(sent.path("job").size()).isEqualTo(24);
+        assertThat(sent.path("job").path("tasks_per_node").asInt()).isEqualTo(1);
+        assertThat(sent.path("job").path("tasks").asInt()).isEqualTo(2);
     }
 
     @Test
@@ -64,6 +66,26 @@ class MappingTest {
         JsonNode job = SubmitRequest.of(s, "c").path("job");
         assertThat(job.path("environment").get(0).asText()).startsWith("PATH=");
         assertThat(job.has("tres_per_node")).isFalse();
+        // one node unless asked, and no tasks_per_node: what a single-node job always sent
+        assertThat(job.path("minimum_nodes").asInt()).isEqualTo(1);
+        assertThat(job.path("maximum_nodes").asInt()).isEqualTo(1);
+        assertThat(job.has("tasks_per_node")).isFalse();
+        assertThat(job.has("tasks")).isFalse();
+    }
+
+    @Test
+    void aMultiNodeJobAsksForExactlyItsNodesWithItsTasksPerNode() {
+        JobSubmission s = JobSubmission.builder().name("rr-training-big").script("#!/bin/bash\n").workingDirectory("/tmp")
+                .nodes(4).tasksPerNode(1).gpusPerNode(8).build();
+        JsonNode job = SubmitRequest.of(s, "c").path("job");
+        assertThat(job.path("minimum_nodes").asInt()).isEqualTo(4);
+        assertThat(job.path("maximum_nodes").asInt()).isEqualTo(4);
+        assertThat(job.path("tasks_per_node").asInt()).isEqualTo(1);
+        assertThat(job.path("tasks").asInt()).isEqualTo(4); // one per node, as sbatch -N 4 --ntasks-per-node=1 asks
+        assertThat(job.path("tres_per_node").asText()).isEqualTo("gres/gpu:8"); // per node, as for one node
+        assertThat(s.toBuilder().build().tasksPerNode()).hasValue(1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.toBuilder().tasksPerNode(-1).build())
+                .hasMessageContaining("tasks per node must not be negative");
     }
 
     @Test
