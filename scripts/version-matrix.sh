@@ -17,7 +17,10 @@
 # compared with what the release that generated it serves, and what that release answers today with
 # the committed recordings of the versions recorded on it (RecordAnswersRealClusterIT, by shape), and
 # the test kit's fake against it by the contract suite (FakeContractRealClusterIT; the full suite runs
-# both against the first release).
+# both against the first release). The lane of the full suite's release, which ends first, then runs
+# the backend on the multi-node cluster (MultiNodeRealClusterIT: scripts/multi-node-cluster.sh, six
+# nodes; partitions on their own nodes, an array spread over nodes, nodes lost mid-run, two-node
+# training), which the full suite leaves out.
 #
 # The releases run at once (one lane each, their pairs one after another): each pair runs only
 # Failsafe on what the build compiled (run after mvn install; the consumer check in .ci/run does
@@ -61,7 +64,20 @@ lane() { # RELEASE: its pairs, then its pinned specs, one after another; prints 
       failed=1
     fi
   done
-  [ "$release" = "$full_suite_release" ] && return $failed # its specs and recordings are checked in the full suite
+  if [ "$release" = "$full_suite_release" ]; then
+    # its specs and recordings are checked in the full suite; this lane ends long before the other,
+    # so the backend on the multi-node cluster (scripts/multi-node-cluster.sh, brought up by the test)
+    # runs here, at no cost in time
+    t0=$SECONDS
+    if failsafe "$release" auto "$release-multi-node" ringrift-backend MultiNodeRealClusterIT; then
+      echo "[versions] Slurm $release on $(scripts/multi-node-cluster.sh --release "$release" env | sed -n 's/^SLURM_NODE_NAMES=//p' | tr ',' ' ' | wc -w) nodes: MultiNodeRealClusterIT passed in $((SECONDS - t0)) s"
+    else
+      grep -E 'Tests run:|<<<|expected|but was' "$logs/$release-multi-node.log" | tail -n 12
+      echo "[versions] Slurm $release on the multi-node cluster: FAILED in $((SECONDS - t0)) s (log: $logs/$release-multi-node.log)"
+      failed=1
+    fi
+    return $failed
+  fi
   t0=$SECONDS
   # the pinned specs this release generated, its answers against the committed recordings (by shape),
   # and the test kit's fake against it (the contract suite, for the versions recorded on it)

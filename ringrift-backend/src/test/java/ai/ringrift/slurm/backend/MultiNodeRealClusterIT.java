@@ -205,6 +205,56 @@ class MultiNodeRealClusterIT {
                 () -> nodeState("selfplay2").startsWith("idle") && nodeState(lost).startsWith("idle"));
     }
 
+    /**
+     * Training on both training nodes (TaskSpec.nodes(2)): one launcher per node through srun, each
+     * with the same rendezvous and its own rank, and the head node really reachable at the endpoint
+     * from the other (the stand-in listens there on rank 0, the other rank connects by the endpoint's
+     * host name). Then the same job with one node's slurmd killed mid-run: the whole job ends
+     * NODE_FAIL (requeue off), tracking ends.
+     */
+    @Test
+    @Order(4)
+    void trainingOnTwoNodesGetsOneLauncherPerNodeWithTheSameRendezvousAndLosesItAllWithANode() throws Exception {
+        JobHandle training = backend.runTraining(TaskSpec.builder().label("mn-two-nodes").nodes(2).addArguments("--rendezvous").build());
+        TaskOutcome done = training.await(Duration.ofMinutes(3)).tasks().get(0);
+        assertThat(done.kind()).as(done.summary() + " " + done.logTail()).isEqualTo(OutcomeKind.SUCCESS);
+        List<String> log = java.nio.file.Files.readAllLines(done.log());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<Map<String, String>> got = new ArrayList<>();
+        for (String line : log) {
+            if (line.startsWith("RDZV=")) {
+                got.add(json.readValue(line.substring(5), new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {}));
+            }
+        }
+        assertThat(got).as("one launcher per node: " + log).hasSize(2);
+        assertThat(got).extracting(m -> m.get("host")).containsExactlyInAnyOrder("train1", "train2");
+        assertThat(got).extracting(m -> m.get("RINGRIFT_NODE_RANK")).containsExactlyInAnyOrder("0", "1");
+        String id = "ringrift-" + training.jobIds().get(0);
+        for (Map<String, String> node : got) {
+            assertThat(node).as(node.get("host")).containsEntry("RINGRIFT_NNODES", "2").containsEntry("RINGRIFT_RDZV_ID", id)
+                    .containsEntry("RINGRIFT_NPROC_PER_NODE", "1").containsEntry("WORLD_SIZE", "2");
+        }
+        assertThat(got).extracting(m -> m.get("RINGRIFT_RDZV_ENDPOINT")).as("the same endpoint everywhere").containsOnly(got.get(0)
+                .get("RINGRIFT_RDZV_ENDPOINT"));
+        Map<String, String> head = got.stream().filter(m -> m.get("RINGRIFT_NODE_RANK").equals("0")).findFirst().orElseThrow();
+        assertThat(head.get("RINGRIFT_RDZV_ENDPOINT")).as("the endpoint is the head node's").isEqualTo(head.get("host") + ":29500");
+        String worker = got.stream().filter(m -> m.get("RINGRIFT_NODE_RANK").equals("1")).findFirst().orElseThrow().get("host");
+        assertThat(log).as("rank 1 reached the head node at the endpoint").contains("RDZV_PEERS=[\"1@" + worker + "\"]");
+
+        JobHandle lost = backend.runTraining(TaskSpec.builder().label("mn-two-nodes-lost").nodes(2).requeue(false)
+                .addArguments("--sleep", "120").build());
+        long lostId = lost.jobIds().get(0);
+        waitUntil("the two-node training running", Duration.ofSeconds(60), () -> running(lostId).size() == 1);
+        cluster.stop("slurmd@train2");
+        try {
+            TaskOutcome end = lost.await(Duration.ofMinutes(2)).tasks().get(0);
+            assertThat(end.kind()).as("the whole job, with one of its nodes lost: " + end.summary()).isEqualTo(OutcomeKind.NODE_FAIL);
+        } finally {
+            cluster.up();
+        }
+        waitUntil("train2 back", Duration.ofSeconds(60), () -> nodeState("train2").startsWith("idle"));
+    }
+
     /** The job's (or array's) running tasks: Slurm id -> node. */
     private static Map<String, String> running(long jobId) throws Exception {
         Map<String, String> on = new LinkedHashMap<>();

@@ -24,6 +24,32 @@ public final class StandIns {
                           + os.environ.get("SLURM_ARRAY_TASK_ID", "0")), "w") as f:
                     f.write(os.environ.get("APPTAINER_CONTAINER", "") + "\\n")
             sys.stdout.flush()
+            if "--rendezvous" in args:  # multi-node training: what this node got, and a real meeting at the endpoint
+                host, port = os.environ["RINGRIFT_RDZV_ENDPOINT"].rsplit(":", 1)
+                rank, nnodes = int(os.environ["RINGRIFT_NODE_RANK"]), int(os.environ["RINGRIFT_NNODES"])
+                print("RDZV=" + json.dumps(dict({k: os.environ.get(k, "") for k in ("RINGRIFT_NNODES", "RINGRIFT_NPROC_PER_NODE",
+                      "RINGRIFT_RDZV_ENDPOINT", "RINGRIFT_RDZV_ID", "RINGRIFT_NODE_RANK", "MASTER_ADDR", "MASTER_PORT", "WORLD_SIZE")},
+                      host=socket.gethostname())), flush=True)
+                if rank == 0:  # the head node listens where the endpoint says; every other node must reach it
+                    server = socket.create_server(("", int(port)))
+                    server.settimeout(60)
+                    peers = []
+                    for _ in range(nnodes - 1):
+                        c, _ = server.accept()
+                        peers.append(c.recv(64).decode())
+                        c.close()
+                    print("RDZV_PEERS=" + json.dumps(sorted(peers)), flush=True)
+                else:
+                    deadline = time.time() + 60
+                    while True:
+                        try:
+                            with socket.create_connection((host, int(port)), timeout=5) as c:
+                                c.sendall(("%d@%s" % (rank, socket.gethostname())).encode())
+                            break
+                        except OSError:
+                            if time.time() > deadline:
+                                raise
+                            time.sleep(0.5)
             if "--sleep" in args:
                 time.sleep(float(args[args.index("--sleep") + 1]))
             if "--exit" in args:
