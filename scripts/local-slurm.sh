@@ -30,7 +30,9 @@
 # feature aarch64: a marker, the machine is what it is). slurmctld, slurmdbd and slurmrestd stay in
 # the host's network; slurmctld is reached at the bridge's address. A node's slurmd is the daemon
 # slurmd@NODE (stop slurmd@selfplay2 kills one node's; slurmctld marks it DOWN after SlurmdTimeout,
-# 10 s here). The topology is kept in the home: a home is either single- or multi-node.
+# 10 s here). A backup slurmctld runs on a host of its own the same way (slurmctld@ctl2, SlurmctldHost
+# twice, the state directory shared): stop slurmctld and it takes over after SlurmctldTimeout (10 s).
+# The topology is kept in the home: a home is either single- or multi-node.
 #
 # The root also gets apptainer from Debian's packages (sid has it; trixie has none, so the trixie
 # root takes sid's package alone, pinned: its dependencies all come from trixie), and up builds a
@@ -117,6 +119,9 @@ fi
 NET_PREFIX=10.$(((PORT_BASE / 100) % 256)).$((PORT_BASE % 100))
 BRIDGE=rrs$PORT_BASE
 HOST_ADDR=$NET_PREFIX.1
+# the backup slurmctld (multi): a host of its own, ctl2 at .2, sharing StateSaveLocation (the root)
+BACKUP_CTLD=ctl2
+BACKUP_ADDR=$NET_PREFIX.2
 
 REST_PORT=${SLURMRESTD_PORT:-$((PORT_BASE + 20))}
 JOB_USER=${RINGRIFT_SLURM_USER:-ringrift}
@@ -146,7 +151,7 @@ IMAGE_BUILD=/var/lib/ringrift-image    # in the root: the image's tree, the SIF 
 IMAGE="$SHARED/images/$IMAGE_NAME"     # where the jobs (and config) find it: the same path everywhere
 IMAGE_RECIPE=1                         # raise when build_image makes a different image
 if [ "$TOPOLOGY" = multi ]; then
-  DAEMONS=(mariadb slurmdbd slurmctld)
+  DAEMONS=(mariadb slurmdbd slurmctld "slurmctld@$BACKUP_CTLD")
   for n in "${NODE_NAMES[@]}"; do DAEMONS+=("slurmd@$n"); done
   DAEMONS+=(slurmrestd)
 else
@@ -393,20 +398,25 @@ ensure_config() {
 }
 
 # The multi-node cluster's slurm.conf and gres.conf: the single node's lines replaced by MULTI_NODES
-# and a partition per node set; slurmctld reached at the bridge's address; each slurmd with a spool
+# and a partition per node set; slurmctld reached at the bridge's address, under this host's name
+# (Slurm reads "localhost" as the reading host's own name: on ctl2 both entries would be ctl2), the
+# backup on ctl2; slurmdbd at the bridge's address too (the backup's localhost is its own); each slurmd with a spool
 # directory, pid file and log of its own (%n: the node's name); a node that stops answering DOWN
 # after 10 s (its jobs NODE_FAIL), back once its slurmd registers again (ReturnToService=2).
 configure_nodes() {
   local conf="$ROOT/etc/slurm/slurm.conf" gres="$ROOT/etc/slurm/gres.conf" i name cpus mem gpus feature part
   local -A members=()
   local parts=()
-  sed -i -e '/^NodeName=/d' -e '/^PartitionName=/d' -e "s|^SlurmctldHost=.*|SlurmctldHost=localhost($HOST_ADDR)|" \
+  sed -i -e '/^NodeName=/d' -e '/^PartitionName=/d' \
+    -e "s|^SlurmctldHost=.*|SlurmctldHost=$(hostname -s)($HOST_ADDR)\nSlurmctldHost=$BACKUP_CTLD($BACKUP_ADDR)|" \
+    -e "s|^AccountingStorageHost=.*|AccountingStorageHost=$HOST_ADDR|" \
     -e 's|^SlurmdSpoolDir=.*|SlurmdSpoolDir=/var/spool/slurmd/%n|' -e 's|^SlurmdPidFile=.*|SlurmdPidFile=/run/slurm/slurmd-%n.pid|' \
     -e 's|^SlurmdLogFile=.*|SlurmdLogFile=/var/log/slurm/slurmd-%n.log|' "$conf"
   printf '# %s nodes, each slurmd in a network namespace of its own (scripts/local-slurm.sh, RINGRIFT_SLURM_NODES=multi)\n' \
     "${#NODE_NAMES[@]}" >"$gres"
   {
     printf '\n# %s nodes, each slurmd in a network namespace of its own (RINGRIFT_SLURM_NODES=multi)\nSlurmdTimeout=10\n' "${#NODE_NAMES[@]}"
+    printf '# the backup slurmctld (%s) takes over 10 s after the primary stops answering\nSlurmctldTimeout=10\n' "$BACKUP_CTLD"
     for i in "${!MULTI_NODES[@]}"; do
       read -r name cpus mem gpus feature part <<<"${MULTI_NODES[i]}"
       printf 'NodeName=%s NodeAddr=%s CPUs=%s RealMemory=%s%s Feature=%s State=UNKNOWN\n' "$name" "$(node_addr "$i")" \
@@ -580,7 +590,7 @@ ensure_image() {
 # ---------------------------------------------------------------- the nodes' network (multi)
 
 node_addr() { echo "$NET_PREFIX.$((11 + $1))"; }   # index in NODE_NAMES
-netns_of() { echo "rrs$PORT_BASE-$1"; }            # node name -> its network namespace
+netns_of() { echo "rrs$PORT_BASE-$1"; }            # node (or backup controller) name -> its network namespace
 
 # A bridge with the host's address, and per node a network namespace joined to it by a veth pair
 # (the namespace's end is its eth0). Made again where missing; down removes it.
@@ -594,31 +604,39 @@ ensure_network() {
   [[ $(ip -o addr show dev "$BRIDGE") == *" $HOST_ADDR/"* ]] || ip addr add "$HOST_ADDR/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up
   for i in "${!NODE_NAMES[@]}"; do
-    ns=$(netns_of "${NODE_NAMES[i]}")
-    veth=v$PORT_BASE-$i
-    [ -e "/run/netns/$ns" ] || ip netns add "$ns"
-    if ! ip link show "$veth" >/dev/null 2>&1; then
-      ip -n "$ns" link del eth0 2>/dev/null || true
-      ip link add "$veth" type veth peer name eth0 netns "$ns"
-    fi
-    ip link set "$veth" master "$BRIDGE" up
-    ip -n "$ns" link set lo up
-    [[ $(ip -n "$ns" -o addr show dev eth0) == *" $(node_addr "$i")/"* ]] || ip -n "$ns" addr add "$(node_addr "$i")/24" dev eth0
-    ip -n "$ns" link set eth0 up
+    ensure_host_net "${NODE_NAMES[i]}" "$(node_addr "$i")" "v$PORT_BASE-$i"
   done
+  ensure_host_net "$BACKUP_CTLD" "$BACKUP_ADDR" "v$PORT_BASE-c"
+}
+
+ensure_host_net() { # name address veth: its namespace, joined to the bridge, with that address
+  local ns veth=$3
+  ns=$(netns_of "$1")
+  [ -e "/run/netns/$ns" ] || ip netns add "$ns"
+  if ! ip link show "$veth" >/dev/null 2>&1; then
+    ip -n "$ns" link del eth0 2>/dev/null || true
+    ip link add "$veth" type veth peer name eth0 netns "$ns"
+  fi
+  ip link set "$veth" master "$BRIDGE" up
+  ip -n "$ns" link set lo up
+  [[ $(ip -n "$ns" -o addr show dev eth0) == *" $2/"* ]] || ip -n "$ns" addr add "$2/24" dev eth0
+  ip -n "$ns" link set eth0 up
 }
 
 remove_network() {
   [ "$TOPOLOGY" = multi ] || return 0
   local n
-  for n in "${NODE_NAMES[@]}"; do ip netns del "$(netns_of "$n")" 2>/dev/null || true; done
+  for n in "${NODE_NAMES[@]}" "$BACKUP_CTLD"; do ip netns del "$(netns_of "$n")" 2>/dev/null || true; done
   ip link del "$BRIDGE" 2>/dev/null || true
 }
 
-# what enters a node: its network namespace, a UTS namespace named after it, then the root as ENTER does
+# what enters a node (or the backup controller's host): its network namespace, a UTS namespace named
+# after it, a /run/slurm of its own (the daemons' pid files: slurmctld's has one name for both
+# controllers), then the root as ENTER does
 node_enter() { # node -> NODE_ENTER
   NODE_ENTER=(env -u SLURM_JWT nsenter --net="/run/netns/$(netns_of "$1")" -- unshare --mount --uts --propagation private --
     /bin/sh -c "echo $1 >/proc/sys/kernel/hostname
+mount -t tmpfs -o mode=0755 ringrift-run \"\$0/run/slurm\"
 $ENTER_SCRIPT" "$ROOT")
 }
 
@@ -630,17 +648,23 @@ pid_of() { [ -s "$RUN/$1.pid" ] && cat "$RUN/$1.pid"; }
 # slurmd-wlm count) inside this root. Its root is compared by device and inode (stat through
 # /proc/PID/root), not by path: a daemon entered with pivot_root has its own mount namespace, where
 # /proc/PID/root reads "/", while a daemon an older version of this script chrooted reads the path.
-# A node's slurmd (slurmd@NODE) must also be in that node's network namespace.
+# NAME@HOST (a node's slurmd, the backup slurmctld@ctl2) must be in that host's network namespace.
 runs_daemon() { # pid name
   local exe bin=$2 node=
   [ "$bin" = mariadb ] && bin=mariadbd
-  if [[ $bin == slurmd@* ]]; then node=${bin#slurmd@}; bin=slurmd; fi
+  if [[ $bin == *@* ]]; then node=${bin#*@}; bin=${bin%%@*}; fi
   exe=$(readlink "/proc/$1/exe" 2>/dev/null) || return 1
   exe=${exe##*/}
   { [ "$exe" = "$bin" ] || [[ $exe == "$bin"-* ]]; } || return 1
   [ -n "${ROOT_ID:-}" ] || ROOT_ID=$(stat -L -c %d:%i "$ROOT" 2>/dev/null) || return 1
   [ "$(stat -L -c %d:%i "/proc/$1/root" 2>/dev/null)" = "$ROOT_ID" ] || return 1
-  [ -z "$node" ] || [ "$(stat -L -c %i "/proc/$1/ns/net" 2>/dev/null)" = "$(stat -L -c %i "/run/netns/$(netns_of "$node")" 2>/dev/null)" ]
+  # in its host's network namespace: a node's, or this host's for the others (the backup slurmctld runs
+  # the same binary in the same root)
+  if [ -n "$node" ]; then
+    [ "$(stat -L -c %i "/proc/$1/ns/net" 2>/dev/null)" = "$(stat -L -c %i "/run/netns/$(netns_of "$node")" 2>/dev/null)" ]
+  else
+    [ "$(stat -L -c %i "/proc/$1/ns/net" 2>/dev/null)" = "$(stat -L -c %i /proc/self/ns/net)" ]
+  fi
 }
 
 # A pid file can be wrong: it outlives its process (after a reboot, or on a machine that kept this
@@ -682,7 +706,7 @@ restart_chrooted() {
 
 port_of() {
   case $1 in mariadb) echo "$DB_PORT" ;; slurmdbd) echo "$DBD_PORT" ;; slurmctld) echo "$CTLD_PORT" ;;
-    slurmd) echo "$SLURMD_PORT" ;; slurmrestd) echo "$REST_PORT" ;; esac   # slurmd@NODE: in its own network
+    slurmd) echo "$SLURMD_PORT" ;; slurmrestd) echo "$REST_PORT" ;; esac   # NAME@HOST: in its own network
 }
 
 start_daemon() { # name logfile command... ; runs it in the background, records its pid
@@ -761,7 +785,24 @@ start_slurmctld() {
     log "starting slurmctld"
     start_daemon slurmctld "$LOGS/slurmctld.out" "${ENTER[@]}" /usr/sbin/slurmctld -D
   fi
-  wait_for "slurmctld" 60 in_root scontrol ping || die "slurmctld did not answer ping; see $LOGS/slurmctld.log"
+  if [ "$TOPOLOGY" = single ]; then
+    wait_for "slurmctld" 60 in_root scontrol ping || die "slurmctld did not answer ping; see $LOGS/slurmctld.log"
+    return 0
+  fi
+  wait_for "slurmctld" 60 ctld_up primary || die "slurmctld did not answer ping; see $LOGS/slurmctld.log"
+  if ! is_running "slurmctld@$BACKUP_CTLD"; then
+    log "starting the backup slurmctld on $BACKUP_CTLD"
+    node_enter "$BACKUP_CTLD"
+    start_daemon "slurmctld@$BACKUP_CTLD" "$LOGS/slurmctld-$BACKUP_CTLD.out" "${NODE_ENTER[@]}" /usr/sbin/slurmctld -D
+  fi
+  wait_for "the backup slurmctld" 60 ctld_up backup || die "the backup slurmctld on $BACKUP_CTLD did not answer ping; see $LOGS/slurmctld.log"
+}
+
+# whether scontrol ping says this controller (primary, backup) is UP
+ctld_up() { # primary|backup
+  local out
+  out=$(in_root scontrol ping 2>&1) || true
+  [[ $out == *"($1) at "*" is UP"* ]]
 }
 
 node_state() { in_root sinfo -h -N -n "$1" -o '%T' | head -n 1; }   # node

@@ -255,6 +255,58 @@ class MultiNodeRealClusterIT {
         waitUntil("train2 back", Duration.ofSeconds(60), () -> nodeState("train2").startsWith("idle"));
     }
 
+    /**
+     * The backup slurmctld (ctl2, SlurmctldHost twice, the state directory shared) takes over when the
+     * primary is stopped in the middle of a burst of submissions from four threads, with the earlier
+     * jobs being tracked: every submission gives one job (slurmdbd holds each name exactly once, none
+     * missing), every wait ends SUCCESS; then the primary takes control back.
+     */
+    @Test
+    @Order(5)
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void theBackupSlurmctldTakesOverMidBurstWithNothingLostOrSubmittedTwice() throws Exception {
+        String run = "mn-fo-" + Long.toString(System.nanoTime() % 100000, 36);
+        int jobs = 40;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        java.util.concurrent.CountDownLatch tenSubmitted = new java.util.concurrent.CountDownLatch(10);
+        List<java.util.concurrent.Future<JobHandle>> submitted = new ArrayList<>();
+        try {
+            for (int i = 0; i < jobs; i++) {
+                String label = run + "-" + i;
+                submitted.add(pool.submit(() -> {
+                    JobHandle h = backend.runTournament(TaskSpec.builder().label(label).addArguments("--sleep", "2").build());
+                    tenSubmitted.countDown();
+                    return h;
+                }));
+            }
+            assertThat(tenSubmitted.await(2, TimeUnit.MINUTES)).as("10 submitted before the primary stops").isTrue();
+            cluster.stop("slurmctld");
+            List<JobHandle> handles = new ArrayList<>();
+            for (java.util.concurrent.Future<JobHandle> f : submitted) {
+                handles.add(f.get(4, TimeUnit.MINUTES));
+            }
+            assertThat(cluster.exec("scontrol", "ping")).as("the backup answers, the primary is down")
+                    .contains("(backup) at ctl2 is UP").contains("(primary)").containsPattern("\\(primary\\) at \\S+ is DOWN");
+            for (JobHandle h : handles) {
+                JobOutcome o = h.await(Duration.ofMinutes(3));
+                assertThat(o.isSuccess()).as(o.summary()).isTrue();
+            }
+            // slurmdbd (the backup feeds it too): each name exactly once
+            Map<String, Long> byName = new java.util.TreeMap<>();
+            for (String line : cluster.exec("sacct", "-n", "-P", "-X", "-D", "-S", "now-30minutes", "-o", "JobName").strip().split("\n")) {
+                if (line.startsWith("rr-tournament-" + run + "-")) {
+                    byName.merge(line.trim(), 1L, Long::sum);
+                }
+            }
+            assertThat(byName).as("one job per submission in slurmdbd").hasSize(jobs).allSatisfy((name, n) -> assertThat(n).as(name).isEqualTo(1L));
+        } finally {
+            pool.shutdownNow();
+            cluster.up(); // the primary again: it takes control back from the backup
+        }
+        waitUntil("the primary back in control", Duration.ofSeconds(60), () -> cluster.exec("scontrol", "ping")
+                .matches("(?s).*\\(primary\\) at \\S+ is UP.*\\(backup\\) at ctl2 is UP.*"));
+    }
+
     /** The job's (or array's) running tasks: Slurm id -> node. */
     private static Map<String, String> running(long jobId) throws Exception {
         Map<String, String> on = new LinkedHashMap<>();
