@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.ringrift.slurm.backend.config.ConfigLoader;
 import ai.ringrift.slurm.backend.config.SlurmSettings;
+import ai.ringrift.slurm.reliability.ClusterRecords;
 import ai.ringrift.slurm.testsupport.LocalCluster;
 import ai.ringrift.slurm.testsupport.ProjectConfig;
 import java.time.Duration;
@@ -259,7 +260,8 @@ class MultiNodeRealClusterIT {
      * The backup slurmctld (ctl2, SlurmctldHost twice, the state directory shared) takes over when the
      * primary is stopped in the middle of a burst of submissions from four threads, with the earlier
      * jobs being tracked: every submission gives one job (slurmdbd holds each name exactly once, none
-     * missing), every wait ends SUCCESS; then the primary takes control back.
+     * missing: ClusterRecords, slurmdbd caught up and slurmctld read), every wait ends SUCCESS; then the
+     * primary takes control back.
      */
     @Test
     @Order(5)
@@ -267,6 +269,8 @@ class MultiNodeRealClusterIT {
     void theBackupSlurmctldTakesOverMidBurstWithNothingLostOrSubmittedTwice() throws Exception {
         String run = "mn-fo-" + Long.toString(System.nanoTime() % 100000, 36);
         int jobs = 40;
+        long floor = ClusterRecords.floor(backend.client());
+        Instant started = Instant.now();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
         java.util.concurrent.CountDownLatch tenSubmitted = new java.util.concurrent.CountDownLatch(10);
         List<java.util.concurrent.Future<JobHandle>> submitted = new ArrayList<>();
@@ -291,14 +295,12 @@ class MultiNodeRealClusterIT {
                 JobOutcome o = h.await(Duration.ofMinutes(3));
                 assertThat(o.isSuccess()).as(o.summary()).isTrue();
             }
-            // slurmdbd (the backup feeds it too): each name exactly once
-            Map<String, Long> byName = new java.util.TreeMap<>();
-            for (String line : cluster.exec("sacct", "-n", "-P", "-X", "-D", "-S", "now-30minutes", "-o", "JobName").strip().split("\n")) {
-                if (line.startsWith("rr-tournament-" + run + "-")) {
-                    byName.merge(line.trim(), 1L, Long::sum);
-                }
+            // slurmdbd caught up (the backup feeds it too) and slurmctld: each submission's job, and no other of its name
+            ClusterRecords records = ClusterRecords.caughtUp(backend.client(), floor);
+            for (int i = 0; i < jobs; i++) {
+                String name = "rr-tournament-" + run + "-" + i;
+                assertThat(records.named(name, started).ids()).as("jobs named " + name).containsExactly(handles.get(i).jobIds().get(0));
             }
-            assertThat(byName).as("one job per submission in slurmdbd").hasSize(jobs).allSatisfy((name, n) -> assertThat(n).as(name).isEqualTo(1L));
         } finally {
             pool.shutdownNow();
             cluster.up(); // the primary again: it takes control back from the backup
