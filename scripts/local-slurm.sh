@@ -264,7 +264,7 @@ ensure_root() {
   fi
   if ! command -v debootstrap >/dev/null 2>&1; then
     log "installing debootstrap"
-    if ! { apt-get update -qq && apt-get install -y -qq debootstrap; } >"$HOME_DIR/apt.log" 2>&1; then
+    if ! { apt-get -o DPkg::Lock::Timeout=600 update -qq && apt-get -o DPkg::Lock::Timeout=600 install -y -qq debootstrap; } >"$HOME_DIR/apt.log" 2>&1; then
       die "could not install debootstrap with apt-get (see $HOME_DIR/apt.log). This script needs Debian's package registry: check that apt-get works here."
     fi
   fi
