@@ -203,24 +203,14 @@ public final class SlurmBackend implements OrchestratorBackend {
                 log.warn("submitting {} '{}' failed after jobs {} were accepted; cancelling them", type.key(), name, submitted);
                 client.cancel(submitted);
             }
-            throw explained(e, type, task);
+            throw explained(e, type, task, nodes);
         }
         return new JobHandle(type, name, submitted, task.tasks(), aggregate.future, client::cancel, key, submittedAt);
     }
 
-    /**
-     * The nodes a job of this work type and task runs on: the task's own, else nodes_training for
-     * training and 1 for the others. Only training spreads over nodes: self-play and tournaments fan
-     * out as array tasks, each on one node, and asking them for more is refused before anything is written.
-     */
+    /** The nodes a job of this work type and task runs on: the task's own, else nodes_training for training and 1 for the others. */
     private int nodes(WorkType type, TaskSpec task) {
-        int nodes = task.nodes().orElse(settings.nodes(type));
-        if (nodes > 1 && type != WorkType.TRAINING) {
-            throw new SlurmUsageException(type.key() + " runs on one node, but its task asks for " + nodes
-                    + " nodes: only training runs on several nodes (slurm.nodes_training or TaskSpec.nodes); spread "
-                    + type.key() + " with array tasks instead (TaskSpec.tasks, --set tasks=N) and leave nodes at 1");
-        }
-        return nodes;
+        return type.checkedNodes(task.nodes().orElse(settings.nodes(type)));
     }
 
     /**
@@ -228,8 +218,7 @@ public final class SlurmBackend implements OrchestratorBackend {
      * cluster has (error 2000), or what the partition's nodes offer (2014, "Requested node
      * configuration is not available": more GPUs, CPUs or memory than any of its nodes has).
      */
-    private SlurmException explained(SlurmException e, WorkType type, TaskSpec task) {
-        int nodes = task.nodes().orElse(settings.nodes(type));
+    private SlurmException explained(SlurmException e, WorkType type, TaskSpec task, int nodes) {
         if (!(e instanceof SlurmRejectedException r) || !(r.hasErrorNumber(2014) || r.hasErrorNumber(2000))) {
             return e;
         }

@@ -3,7 +3,6 @@ package ai.ringrift.slurm.backend;
 import ai.ringrift.slurm.backend.config.ContainerRuntime;
 import ai.ringrift.slurm.backend.config.SlurmSettings;
 import ai.ringrift.slurm.backend.config.TrainingLauncher;
-import ai.ringrift.slurm.rest.SlurmUsageException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,12 +45,7 @@ public final class WrapperScript {
      * one launcher per node with srun, each given the rendezvous (see {@link #renderMultiNode}).
      */
     public static String render(SlurmSettings s, WorkType type, String jobName, List<String> arguments, int gpus, int nodes) {
-        if (nodes < 1) {
-            throw new SlurmUsageException("nodes must be at least 1, not " + nodes);
-        }
-        if (nodes > 1 && type != WorkType.TRAINING) {
-            throw new SlurmUsageException("only training runs on several nodes, not " + type.key() + " (asked: " + nodes + " nodes)");
-        }
+        type.checkedNodes(nodes);
         StringBuilder b = new StringBuilder();
         b.append("#!/bin/bash\n");
         b.append("# RingRift ").append(type.key()).append(" job ").append(quote(jobName))

@@ -126,7 +126,7 @@ class WrapperScriptTest {
     void onlyTrainingRendersForSeveralNodes() throws Exception {
         SlurmSettings s = settings("  nodes_training: 3\n");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> WrapperScript.render(s, WorkType.SELFPLAY, "x", List.of(), 0, 2))
-                .isInstanceOf(ai.ringrift.slurm.rest.SlurmUsageException.class).hasMessageContaining("only training runs on several nodes");
+                .isInstanceOf(ai.ringrift.slurm.rest.SlurmUsageException.class).hasMessageContaining("selfplay runs on one node").hasMessageContaining("only training runs on several nodes");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> WrapperScript.render(s, WorkType.TRAINING, "x", List.of(), 0, 0))
                 .hasMessageContaining("at least 1");
         // nodes_training is training's alone
