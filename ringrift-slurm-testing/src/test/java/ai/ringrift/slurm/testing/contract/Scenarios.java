@@ -127,6 +127,16 @@ final class Scenarios {
         awaitRunning(c, a.jobId(), b.jobId());
         c.step("cancel both in one request");
         c.client().cancel(List.of(a.jobId(), b.jobId()));
+        // Both daemons must have the end of both jobs before the waiter runs: otherwise which reads it
+        // makes depends on how far each one got (one job final a round before the other, or slurmdbd a
+        // round behind slurmctld: a read of one job from slurmctld), which is timing, not behaviour.
+        c.step("wait until both daemons have both ends");
+        List<Long> ids = List.of(a.jobId(), b.jobId());
+        c.waitUntil("both jobs final in slurmctld and in slurmdbd", WAIT, () -> {
+            List<JobStateEntry> rows = c.client().jobStates(ids);
+            return rows.size() == 2 && rows.stream().allMatch(JobStateEntry::isFinal)
+                    && c.client().accountingJobs(ids).stream().filter(JobInfo::isFinal).map(JobInfo::jobId).distinct().count() == 2;
+        });
         c.step("wait for the end");
         c.see("final", c.jobs(c.waiter().await(List.of(JobWaiter.Target.job(a.jobId()), JobWaiter.Target.job(b.jobId())), WAIT)));
     }
