@@ -29,8 +29,13 @@ class WrapperScriptTest {
         return TestSettings.load(dir, sharedRoot, repoDir, extra);
     }
 
-    /** The golden file; -Dgolden.update=true rewrites it from what the code renders now (then review the diff). */
-    private void assertGolden(String name, String actual) throws Exception {
+    /**
+     * The golden file of the script {@code name}: src/test/resources/golden/NAME.golden, the expected
+     * output kept as data (not as a script of the project's own); -Dgolden.update=true rewrites it
+     * from what the code renders now (then review the diff).
+     */
+    private void assertGolden(String script, String actual) throws Exception {
+        String name = script + ".golden";
         if (Boolean.getBoolean("golden.update")) {
             Files.writeString(Path.of("src/test/resources/golden", name), actual);
         }
