@@ -10,7 +10,8 @@
 #   spring-boot-app         a Spring Boot web application on the starter, one source built for Boot 3.5.7
 #                           and for 4.0.7 (-Dboot4): its test on the fake (@AutoConfigureFakeSlurm), then
 #                           the jar started against the real cluster (spring-boot-app/real-cluster.sh:
-#                           submit, report, health UP, DOWN with slurmrestd stopped, UP again, the scrape)
+#                           submit, report, health UP, DOWN with slurmrestd stopped, UP again, DOWN with
+#                           slurmdbd stopped, UP again, the scrape)
 # CONSUMER_CHECKS="spring-boot-3.5.7 ..." runs only those samples (default: all).
 # Maven: set MAVEN_OPTS=-Dmaven.repo.local=DIR to use another local repository (every mvn call here takes it).
 set -euo pipefail

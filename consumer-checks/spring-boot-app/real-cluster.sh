@@ -2,7 +2,8 @@
 # The packaged application (target/spring-boot-app.jar, built by `mvn verify` for one Boot version) started
 # as a real process against the local real cluster, exercised over HTTP: submit a job, see it reported
 # COMPLETED, /actuator/health slurm UP; slurmrestd stopped (scripts/local-slurm.sh stop slurmrestd): DOWN
-# with the reason; slurmrestd started again: UP, the application not restarted; /actuator/prometheus has
+# with the reason; slurmrestd started again: UP, the application not restarted; slurmdbd stopped: DOWN
+# "slurmdbd down", started again: UP; /actuator/prometheus has
 # the SDK's meters. Needs the cluster's facts in the environment (consumer-checks/run.sh exports
 # `scripts/local-slurm.sh env`; RINGRIFT_SLURM_HOME and friends pick the instance).
 #   consumer-checks/spring-boot-app/real-cluster.sh LABEL
@@ -21,10 +22,10 @@ log=$here/target/app-real-cluster.log
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base=http://127.0.0.1:$port
 app=
-restd_stopped=false
+stopped=false
 cleanup() {
   [ -n "$app" ] && kill "$app" 2>/dev/null && wait "$app" 2>/dev/null || true
-  if $restd_stopped; then "$project/scripts/local-slurm.sh" up >/dev/null 2>&1 || true; fi
+  if $stopped; then "$project/scripts/local-slurm.sh" up >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
 
@@ -64,7 +65,7 @@ case $report in *'"state":"COMPLETED"'*'"exitCode":0'*) say "GET /jobs/$id: $rep
 h=$(health | slurm_of)
 case $h in UP*) say "health: slurm $h" ;; *) fail "health not UP: $h" ;; esac
 
-restd_stopped=true
+stopped=true
 "$project/scripts/local-slurm.sh" stop slurmrestd >/dev/null 2>&1
 t1=$SECONDS
 for ((i = 0; i < 30; i++)); do
@@ -78,7 +79,7 @@ case $raw in *'\tat '*|*'"trace"'*) fail "a stack trace in the health answer: $r
 say "slurmrestd stopped: health after $((SECONDS - t1)) s: slurm $h"
 
 "$project/scripts/local-slurm.sh" up >/dev/null 2>&1
-restd_stopped=false
+stopped=false
 t2=$SECONDS
 for ((i = 0; i < 60; i++)); do
   h=$(health | slurm_of)
@@ -88,6 +89,28 @@ done
 case $h in UP*) ;; *) fail "health after slurmrestd came back: $h" ;; esac
 kill -0 "$app" 2>/dev/null || fail "the application is not the one that started"
 say "slurmrestd started again: health UP after $((SECONDS - t2)) s, same process (pid $app)"
+
+# slurmdbd stopped: slurmctld still answers its ping, so only the check's slurmdbd read can tell
+stopped=true
+"$project/scripts/local-slurm.sh" stop slurmdbd >/dev/null 2>&1
+t3=$SECONDS
+for ((i = 0; i < 30; i++)); do
+  h=$(health | slurm_of)
+  case $h in DOWN*) break ;; esac
+  sleep 1
+done
+case $h in DOWN*'"reason": "slurmdbd down"'*) ;; *) fail "health with slurmdbd stopped: $h" ;; esac
+say "slurmdbd stopped: health after $((SECONDS - t3)) s: slurm $h"
+"$project/scripts/local-slurm.sh" up >/dev/null 2>&1
+stopped=false
+t4=$SECONDS
+for ((i = 0; i < 60; i++)); do
+  h=$(health | slurm_of)
+  case $h in UP*) break ;; esac
+  sleep 1
+done
+case $h in UP*) ;; *) fail "health after slurmdbd came back: $h" ;; esac
+say "slurmdbd started again: health UP after $((SECONDS - t4)) s"
 
 scrape=$(curl -s --max-time 10 "$base/actuator/prometheus")
 for meter in slurm_requests_seconds_count slurm_submissions_total slurm_token_expiry; do

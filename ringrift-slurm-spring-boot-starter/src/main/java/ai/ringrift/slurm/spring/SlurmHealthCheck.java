@@ -17,8 +17,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Whether slurmrestd, slurmctld behind it and the token work: one ping per check (on the client's
- * first contact also the version negotiation, once), and a check's answer reused for
+ * Whether slurmrestd, slurmctld and slurmdbd behind it and the token work: per check one ping of
+ * slurmctld and one small read of slurmdbd (on the client's first contact also the version
+ * negotiation, once), and a check's answer reused for
  * {@code cacheTime}, so a busy health endpoint cannot load slurmctld. Thread-safe: callers that
  * arrive while a check runs wait for it and share its answer.
  */
@@ -65,6 +66,7 @@ public final class SlurmHealthCheck {
                 return SlurmHealth.down("slurmctld down or token refused", "slurmrestd answers, but slurmctld is down to this "
                         + "client's ping: slurmctld is not running or cannot be reached, or it refuses the token (" + client.tokenSourceDescription() + ")", d);
             }
+            client.pingAccounting(); // slurmdbd down is a SlurmServiceException that names it
             return SlurmHealth.up(d);
         } catch (SlurmUnreachableException e) {
             return SlurmHealth.down("slurmrestd unreachable", e.getMessage(), d);

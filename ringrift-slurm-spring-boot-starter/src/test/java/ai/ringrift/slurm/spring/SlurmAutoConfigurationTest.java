@@ -206,6 +206,21 @@ class SlurmAutoConfigurationTest {
     }
 
     @Test
+    void slurmdbdStoppedLaterIsReportedAsSuchAndItsReturnToo() {
+        try (FakeSlurm fake = FakeSlurm.builder().start()) {
+            SlurmHealthCheck check = new SlurmHealthCheck(fake.clientBuilder().retryPolicy(ai.ringrift.slurm.rest.RetryPolicy.none()).build(),
+                    Duration.ZERO, java.time.Clock.systemUTC());
+            assertThat(check.health().up()).isTrue(); // first contact (the version check, which reads slurmdbd once) done
+            fake.slurmdbdDown();
+            SlurmHealth h = check.health();
+            assertThat(h.up()).isFalse();
+            assertThat(h.details()).containsEntry("reason", "slurmdbd down");
+            fake.slurmdbdUp();
+            assertThat(check.health().up()).as("slurmdbd back").isTrue();
+        }
+    }
+
+    @Test
     void aRefusedTokenIsReportedAsSuch() {
         try (FakeSlurm fake = FakeSlurm.builder().start()) {
             SlurmHealthCheck check = new SlurmHealthCheck(fake.clientBuilder().retryPolicy(ai.ringrift.slurm.rest.RetryPolicy.none()).build(),

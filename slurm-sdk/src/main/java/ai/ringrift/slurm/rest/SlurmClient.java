@@ -65,6 +65,15 @@ public interface SlurmClient extends AutoCloseable {
     ServerInfo ping();
 
     /**
+     * Reads slurmdbd through slurmrestd: its TRES list, one small request. slurmctld's
+     * {@link #ping()} says nothing of slurmdbd, which every final record and every lookup of a lost
+     * submission answer needs; a health check calls both.
+     *
+     * @throws SlurmServiceException when slurmrestd cannot reach slurmdbd
+     */
+    void pingAccounting();
+
+    /**
      * Every record slurmctld has for {@code jobId}: one for a plain job, one per task for an array.
      * Empty when slurmctld no longer has the job (it may have finished and left: see {@link #accountingJobs}).
      */

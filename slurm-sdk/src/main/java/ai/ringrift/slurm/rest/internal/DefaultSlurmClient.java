@@ -204,6 +204,15 @@ public final class DefaultSlurmClient implements SlurmClient {
     }
 
     @Override
+    public void pingAccounting() {
+        ensureVersion();
+        retrier.call("ping slurmdbd", () -> {
+            api().pingDatabase();
+            return null;
+        });
+    }
+
+    @Override
     public List<JobInfo> jobs(long jobId) {
         ensureVersion();
         return retrier.call("get job " + jobId, () -> api().jobs(jobId));
