@@ -56,7 +56,10 @@ public final class WrapperScript {
         }
         b.append("set -eo pipefail\n");
         b.append("arch=\"$(uname -m)\"\n");
-        b.append(archChoice(s, ""));
+        if (nodes == 1 || s.containerRuntime() == ContainerRuntime.PYXIS) {
+            // on several nodes without pyxis each node picks its own venv or image (ringrift_node)
+            b.append(archChoice(s, ""));
+        }
         b.append("# array tasks: the global task index, when the work was split over several arrays\n");
         b.append("if [ -n \"${SLURM_ARRAY_TASK_ID:-}\" ]; then\n");
         b.append("  export RINGRIFT_TASK_INDEX=$(( ${RINGRIFT_TASK_OFFSET:-0} + SLURM_ARRAY_TASK_ID ))\n");

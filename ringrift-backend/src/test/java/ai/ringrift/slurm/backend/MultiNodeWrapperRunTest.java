@@ -263,19 +263,15 @@ class MultiNodeWrapperRunTest {
         assertThat(millis).as("the wrapper ended when node 1 failed").isLessThan(20_000);
     }
 
-    @Test
-    void aJobWithoutItsNodesStopsBeforeStarting() throws Exception {
-        int exit = run(settings("none", "python3", ""), 2, Map.of("SLURM_JOB_NUM_NODES", "2"));
+    /** A job whose allocation is not what the wrapper was written for stops before it starts anything. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "SLURM_JOB_NUM_NODES | 2                | ringrift: this job needs 3 nodes but has 2",
+        "SLURM_JOB_NODELIST  | other[1-3]       | ringrift: scontrol show hostnames gave no nodes for 'other[1-3]'"})
+    void aJobWithoutItsNodesStopsBeforeStarting(String variable, String value, String message) throws Exception {
+        int exit = run(settings("none", "python3", ""), 2, Map.of(variable, value));
         assertThat(exit).isEqualTo(2);
-        assertThat(output).contains("ringrift: this job needs 3 nodes but has 2");
-        assertThat(dir.resolve("srun-argv")).doesNotExist();
-    }
-
-    @Test
-    void anUnknownNodeListStopsBeforeStarting() throws Exception {
-        int exit = run(settings("none", "python3", ""), 2, Map.of("SLURM_JOB_NODELIST", "other[1-3]"));
-        assertThat(exit).isEqualTo(2);
-        assertThat(output).contains("ringrift: scontrol show hostnames gave no nodes for 'other[1-3]'");
+        assertThat(output).contains(message);
         assertThat(dir.resolve("srun-argv")).doesNotExist();
     }
 }
