@@ -168,12 +168,21 @@ class SlurmAutoConfigurationTest {
         @Override public Instant instant() { return now; }
     }
 
+    /** A client as the starter's probe is: one attempt per request. */
+    private static ai.ringrift.slurm.rest.SlurmClient probeClient(FakeSlurm fake) {
+        return fake.clientBuilder().retryPolicy(ai.ringrift.slurm.rest.RetryPolicy.none()).build();
+    }
+
+    /** A check on a probe client of the fake that checks again every time. */
+    private static SlurmHealthCheck uncachedCheck(FakeSlurm fake) {
+        return new SlurmHealthCheck(probeClient(fake), Duration.ZERO, java.time.Clock.systemUTC());
+    }
+
     @Test
     void aCheckIsReusedForTheCacheTimeThenDoneAgain() {
         try (FakeSlurm fake = FakeSlurm.builder().start()) {
             MovableClock clock = new MovableClock();
-            SlurmHealthCheck check = new SlurmHealthCheck(fake.clientBuilder().retryPolicy(ai.ringrift.slurm.rest.RetryPolicy.none()).build(),
-                    Duration.ofSeconds(10), clock);
+            SlurmHealthCheck check = new SlurmHealthCheck(probeClient(fake), Duration.ofSeconds(10), clock);
             assertThat(check.health().up()).isTrue();
             int before = fake.wireMock().getAllServeEvents().size();
             fake.unreachableFor(Duration.ofHours(1));
@@ -196,8 +205,7 @@ class SlurmAutoConfigurationTest {
     @Test
     void slurmdbdDownAtFirstContactIsReportedAsSuch() {
         try (FakeSlurm fake = FakeSlurm.builder().start()) {
-            SlurmHealthCheck check = new SlurmHealthCheck(fake.clientBuilder().retryPolicy(ai.ringrift.slurm.rest.RetryPolicy.none()).build(),
-                    Duration.ZERO, java.time.Clock.systemUTC());
+            SlurmHealthCheck check = uncachedCheck(fake);
             fake.slurmdbdDown();
             SlurmHealth h = check.health();
             assertThat(h.up()).isFalse();
@@ -208,8 +216,7 @@ class SlurmAutoConfigurationTest {
     @Test
     void slurmdbdStoppedLaterIsReportedAsSuchAndItsReturnToo() {
         try (FakeSlurm fake = FakeSlurm.builder().start()) {
-            SlurmHealthCheck check = new SlurmHealthCheck(fake.clientBuilder().retryPolicy(ai.ringrift.slurm.rest.RetryPolicy.none()).build(),
-                    Duration.ZERO, java.time.Clock.systemUTC());
+            SlurmHealthCheck check = uncachedCheck(fake);
             assertThat(check.health().up()).isTrue(); // first contact (the version check, which reads slurmdbd once) done
             fake.slurmdbdDown();
             SlurmHealth h = check.health();
@@ -223,8 +230,7 @@ class SlurmAutoConfigurationTest {
     @Test
     void aRefusedTokenIsReportedAsSuch() {
         try (FakeSlurm fake = FakeSlurm.builder().start()) {
-            SlurmHealthCheck check = new SlurmHealthCheck(fake.clientBuilder().retryPolicy(ai.ringrift.slurm.rest.RetryPolicy.none()).build(),
-                    Duration.ZERO, java.time.Clock.systemUTC());
+            SlurmHealthCheck check = uncachedCheck(fake);
             assertThat(check.health().up()).isTrue(); // first contact (the version check) done
             fake.refuseTokensAsForeign(-1);
             SlurmHealth h = check.health();
