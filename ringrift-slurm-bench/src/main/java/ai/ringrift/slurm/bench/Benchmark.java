@@ -8,10 +8,6 @@ import ai.ringrift.slurm.rest.TokenSource;
 import ai.ringrift.slurm.rest.TokenSources;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,15 +20,27 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
 
 /**
  * Side-by-side figures on the local real cluster, from one run: submission through the SDK, as raw
- * HTTP and through sbatch forked per job, each sequential and 16 wide, in blocks whose order is
+ * HTTP (OkHttp, the SDK's own transport, with no interceptor, sending the body the SDK sends, byte
+ * for byte but the job's name: the ceiling of what the SDK adds) and through sbatch forked per job, each sequential and 16 wide, in blocks whose order is
  * shuffled in each repeat, after a warm-up block each; one tracking round through the SDK and as
  * the same raw request, alternating; and the heap for tracked jobs. Every figure is a median with
  * p10 and p90. Prints a markdown table, writes it to a file and the rows to
  * {@code benchmark/results.json} beside it. Every job it submits is held, and cancelled after its
  * block (the tracking rounds' at the end).
+ *
+ * <p>The full run exits with status 3 after writing its results when a target is missed (SDK / raw
+ * per job above {@value #PER_JOB_TARGET}x, or 16 SDK submitters below {@value #WIDE_TARGET} of 16 raw);
+ * the quick run's blocks are too small for that and only print them.
  *
  * <pre>java -cp ringrift-slurm.jar ai.ringrift.slurm.bench.Benchmark [--quick] [--out FILE]</pre>
  */
@@ -42,8 +50,17 @@ public final class Benchmark {
     private final SlurmClient client;
     private final TokenSource tokens;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** The targets: SDK / raw per job at most this (median p50) ... */
+    static final double PER_JOB_TARGET = 1.10;
+    /** ... and 16 SDK submitters at least this share of 16 raw ones' rate. */
+    static final double WIDE_TARGET = 0.90;
+    private static final MediaType APPLICATION_JSON = MediaType.get("application/json");
+    /** The raw way's client: OkHttp as the SDK's is, with a pool as large, and nothing else. */
+    private final OkHttpClient raw = new OkHttpClient.Builder().connectionPool(new ConnectionPool(32, 5, TimeUnit.MINUTES)).build();
     private String version;
+    /** The body the SDK sends for heldJob(0), captured on a loopback server; the raw way sends it with its own name. */
+    private String rawBody;
+    private final List<String> missed = new ArrayList<>();
     private final List<Long> submitted = Collections.synchronizedList(new ArrayList<>());
     private final StringBuilder table = new StringBuilder();
 
@@ -69,6 +86,12 @@ public final class Benchmark {
         try {
             b.client.checkVersion();
             b.version = b.client.apiVersion().text(); // raw HTTP speaks the same data parser version as the SDK
+            try (OverheadProbe probe = OverheadProbe.create(1, b.version)) {
+                b.rawBody = probe.wireBodyOf(b.heldJob(0));
+            }
+            if (!b.rawBody.contains("\"name\":\"bench-0\"")) {
+                throw new IllegalStateException("the SDK's submit body has no \"name\":\"bench-0\": " + b.rawBody);
+            }
             b.line("# ringrift-slurm benchmark (%s, %d cores, %s)%n", quick ? "quick" : "full", Runtime.getRuntime().availableProcessors(),
                     b.version);
             b.submission(quick ? 10 : 100, quick ? 2 : 5);
@@ -81,13 +104,20 @@ public final class Benchmark {
         } finally {
             b.cancelAll();
             b.client.close();
+            b.raw.connectionPool().evictAll();
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, b.table.toString());
         Path json = out.toAbsolutePath().getParent().resolve("benchmark").resolve("results.json");
         Files.createDirectories(json.getParent());
         JSON.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), b.results);
+        // the version the SDK negotiated, for the JMH run that follows (scripts/benchmark.sh: -p version=...)
+        Files.writeString(json.getParent().resolve("api-version"), b.version + "\n");
         System.out.println("written to " + out.toAbsolutePath() + " and " + json);
+        if (!quick && !b.missed.isEmpty()) {
+            System.err.println("[benchmark] missed targets: " + String.join("; ", b.missed));
+            System.exit(3);
+        }
     }
 
     // ---------------------------------------------------------------- submission
@@ -147,6 +177,12 @@ public final class Benchmark {
                 + "(target at least 90 %%); 16 SDK submitters / 16 sbatch: %.1fx%n", perJob, wide * 100, sbatchWide);
         this.results.add(new Row("submit SDK/raw per job", block, perJob, perJob, perJob, "ratio"));
         this.results.add(new Row("submit 16 SDK/16 raw rate", block, wide, wide, wide, "ratio"));
+        if (perJob > PER_JOB_TARGET) {
+            missed.add(String.format("SDK / raw per job %.2fx, target at most %.2fx", perJob, PER_JOB_TARGET));
+        }
+        if (wide < WIDE_TARGET) {
+            missed.add(String.format("16 SDK / 16 raw %.0f %%, target at least %.0f %%", wide * 100, WIDE_TARGET * 100));
+        }
     }
 
     private static double median(Map<Way, List<Result>> results, Way w, java.util.function.ToDoubleFunction<Result> f) {
@@ -215,18 +251,16 @@ public final class Benchmark {
     }
 
     private void rawSubmit(int i) throws Exception {
-        String body = "{\"script\":\"#!/bin/bash\\ntrue\\n\",\"job\":{\"name\":\"bench-raw-" + i + "\",\"partition\":\"cpu-eval\","
-                + "\"account\":\"" + facts.get("SLURM_CLUSTER_ACCOUNT") + "\",\"cpus_per_task\":1,"
-                + "\"memory_per_node\":{\"set\":true,\"number\":64},\"time_limit\":{\"set\":true,\"number\":5},"
-                + "\"current_working_directory\":\"/tmp\",\"standard_output\":\"/dev/null\",\"hold\":true,"
-                + "\"environment\":[\"PATH=/usr/bin:/bin\"]}}";
-        HttpResponse<String> r = raw.send(HttpRequest.newBuilder(URI.create(facts.get("SLURM_REST_URL") + "/slurm/" + version + "/job/submit"))
-                .header("X-SLURM-USER-TOKEN", tokens.current().value()).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("raw submit: HTTP " + r.statusCode() + " " + r.body());
+        String body = rawBody.replace("\"name\":\"bench-0\"", "\"name\":\"bench-raw-" + i + "\"");
+        Request request = new Request.Builder().url(facts.get("SLURM_REST_URL") + "/slurm/" + version + "/job/submit")
+                .header("X-SLURM-USER-TOKEN", tokens.current().value()).post(RequestBody.create(body, APPLICATION_JSON)).build();
+        try (Response r = raw.newCall(request).execute()) {
+            String answer = r.body().string();
+            if (r.code() != 200) {
+                throw new IllegalStateException("raw submit: HTTP " + r.code() + " " + answer);
+            }
+            mine(JSON.readTree(answer).path("job_id").asLong());
         }
-        mine(JSON.readTree(r.body()).path("job_id").asLong());
     }
 
     private void sbatch(int i) throws Exception {
@@ -330,13 +364,16 @@ public final class Benchmark {
         return q.toString();
     }
 
-    private byte[] rawGet(String path) throws IOException, InterruptedException {
-        HttpResponse<byte[]> r = raw.send(HttpRequest.newBuilder(URI.create(facts.get("SLURM_REST_URL") + path))
-                .header("X-SLURM-USER-TOKEN", tokens.current().value()).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("raw GET " + path + ": HTTP " + r.statusCode());
+    private byte[] rawGet(String path) throws IOException {
+        Request request = new Request.Builder().url(facts.get("SLURM_REST_URL") + path)
+                .header("X-SLURM-USER-TOKEN", tokens.current().value()).get().build();
+        try (Response r = raw.newCall(request).execute()) {
+            byte[] body = r.body().bytes();
+            if (r.code() != 200) {
+                throw new IllegalStateException("raw GET " + path + ": HTTP " + r.code());
+            }
+            return body;
         }
-        return r.body();
     }
 
     /** Median, 10th and 90th percentile (nearest rank) of some measurements. */

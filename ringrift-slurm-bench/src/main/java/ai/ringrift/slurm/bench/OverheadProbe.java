@@ -24,44 +24,54 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What the JMH benchmark measures, through the SDK's public API only: the client against a
- * loopback server that answers with what the real slurmrestd answered (a recorded job repeated
- * into a 1,000-job answer, a recorded submit answer), so the figures are the client's own cost.
+ * What the JMH benchmark measures, through the SDK's public API only: the client, speaking one data
+ * parser version, against a loopback server that answers with what the real slurmrestd answered in
+ * that version (a recorded job repeated into a 1,000-job answer, a recorded submit answer), so the
+ * figures are the client's own cost. It also keeps the last submission's body as the SDK sent it,
+ * which the benchmark's raw HTTP sends as it is ({@link #wireBodyOf}).
  */
 public final class OverheadProbe implements AutoCloseable {
-
-    private static final String V = "v0.0.40";
 
     private final HttpServer server;
     private final SlurmClient client;
     private final JobSubmission submission;
     private final SlurmSettings settings;
+    private final java.util.concurrent.atomic.AtomicReference<byte[]> lastSubmitBody;
 
-    private OverheadProbe(HttpServer server, SlurmClient client, JobSubmission submission, SlurmSettings settings) {
+    private OverheadProbe(HttpServer server, SlurmClient client, JobSubmission submission, SlurmSettings settings,
+            java.util.concurrent.atomic.AtomicReference<byte[]> lastSubmitBody) {
         this.server = server;
         this.client = client;
         this.submission = submission;
         this.settings = settings;
+        this.lastSubmitBody = lastSubmitBody;
     }
 
-    public static OverheadProbe create(int jobs) throws Exception {
+    /** A probe whose server answers in {@code version} (one the SDK speaks and the recordings hold) with {@code jobs} jobs per job read. */
+    public static OverheadProbe create(int jobs, String version) throws Exception {
+        String v = ApiVersion.supported(version).text();
         ObjectMapper json = new ObjectMapper();
-        ObjectNode answer = Recordings.body(V, "job-get-completed").deepCopy();
+        ObjectNode answer = Recordings.body(v, "job-get-completed").deepCopy();
         ArrayNode list = answer.putArray("jobs");
         for (int i = 0; i < jobs; i++) {
-            ObjectNode job = Recordings.body(V, "job-get-completed").path("jobs").get(0).deepCopy();
+            ObjectNode job = Recordings.body(v, "job-get-completed").path("jobs").get(0).deepCopy();
             job.put("job_id", 1000 + i);
             list.add(job);
         }
         byte[] jobsAnswer = json.writeValueAsBytes(answer);
-        byte[] submitAnswer = json.writeValueAsBytes(Recordings.body(V, "job-submit"));
+        byte[] submitAnswer = json.writeValueAsBytes(Recordings.body(v, "job-submit"));
         // the JDK server writes an answer's head and body apart; with Nagle on, the body waits for the
         // client's delayed ACK (40 ms on Linux) and that, not the client, is what a submit would measure
         System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        server.createContext("/slurm/" + V + "/job/", exchange -> {
-            byte[] body = exchange.getRequestURI().getPath().endsWith("/submit") ? submitAnswer : jobsAnswer;
-            exchange.getRequestBody().readAllBytes();
+        java.util.concurrent.atomic.AtomicReference<byte[]> lastSubmitBody = new java.util.concurrent.atomic.AtomicReference<>();
+        server.createContext("/slurm/" + v + "/job/", exchange -> {
+            boolean submit = exchange.getRequestURI().getPath().endsWith("/submit");
+            byte[] body = submit ? submitAnswer : jobsAnswer;
+            byte[] sent = exchange.getRequestBody().readAllBytes();
+            if (submit) {
+                lastSubmitBody.set(sent);
+            }
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -70,7 +80,7 @@ public final class OverheadProbe implements AutoCloseable {
         });
         server.start();
         SlurmClient client = SlurmClient.builder().baseUrl("http://127.0.0.1:" + server.getAddress().getPort())
-                .tokenSource(TokenSources.fixed("probe")).retryPolicy(RetryPolicy.none()).checkVersion(false).apiVersion(ApiVersion.of("v0.0.40")).build();
+                .tokenSource(TokenSources.fixed("probe")).retryPolicy(RetryPolicy.none()).checkVersion(false).apiVersion(ApiVersion.of(v)).build();
 
         Path yaml = Files.createTempFile("bench", ".yaml");
         Files.writeString(yaml, """
@@ -89,7 +99,13 @@ public final class OverheadProbe implements AutoCloseable {
                 .partition("gpu-train").account("ringrift").gpusPerNode(1).cpusPerTask(16).memoryPerNodeMb(65536)
                 .timeLimit(Duration.ofHours(8)).workingDirectory("/shared").standardOutput("/shared/logs/%j.out")
                 .putEnvironment("PATH", "/usr/bin:/bin").putEnvironment("RINGRIFT_WORK_TYPE", "training").build();
-        return new OverheadProbe(server, client, submission, settings);
+        return new OverheadProbe(server, client, submission, settings, lastSubmitBody);
+    }
+
+    /** The body of {@code POST .../job/submit} the SDK sends for {@code s}, byte for byte (the submission goes to this probe's server only). */
+    public String wireBodyOf(JobSubmission s) {
+        client.submit(s);
+        return new String(lastSubmitBody.get(), StandardCharsets.UTF_8);
     }
 
     /** GET of a 1,000-job answer on loopback: read, parsed and mapped to the SDK's JobInfo; returns the count. */
