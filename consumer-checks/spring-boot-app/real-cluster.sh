@@ -65,52 +65,37 @@ case $report in *'"state":"COMPLETED"'*'"exitCode":0'*) say "GET /jobs/$id: $rep
 h=$(health | slurm_of)
 case $h in UP*) say "health: slurm $h" ;; *) fail "health not UP: $h" ;; esac
 
-stopped=true
-"$project/scripts/local-slurm.sh" stop slurmrestd >/dev/null 2>&1
-t1=$SECONDS
-for ((i = 0; i < 30; i++)); do
-  raw=$(health)
-  h=$(slurm_of <<<"$raw")
-  case $h in DOWN*) break ;; esac
-  sleep 1
-done
-case $h in DOWN*'"reason": "slurmrestd unreachable"'*) ;; *) fail "health with slurmrestd stopped: $h" ;; esac
-case $raw in *'\tat '*|*'"trace"'*) fail "a stack trace in the health answer: $raw" ;; esac
-say "slurmrestd stopped: health after $((SECONDS - t1)) s: slurm $h"
-
-"$project/scripts/local-slurm.sh" up >/dev/null 2>&1
-stopped=false
-t2=$SECONDS
-for ((i = 0; i < 60; i++)); do
-  h=$(health | slurm_of)
-  case $h in UP*) break ;; esac
-  sleep 1
-done
-case $h in UP*) ;; *) fail "health after slurmrestd came back: $h" ;; esac
-kill -0 "$app" 2>/dev/null || fail "the application is not the one that started"
-say "slurmrestd started again: health UP after $((SECONDS - t2)) s, same process (pid $app)"
-
-# slurmdbd stopped: slurmctld still answers its ping, so only the check's slurmdbd read can tell
-stopped=true
-"$project/scripts/local-slurm.sh" stop slurmdbd >/dev/null 2>&1
-t3=$SECONDS
-for ((i = 0; i < 30; i++)); do
-  h=$(health | slurm_of)
-  case $h in DOWN*) break ;; esac
-  sleep 1
-done
-case $h in DOWN*'"reason": "slurmdbd down"'*) ;; *) fail "health with slurmdbd stopped: $h" ;; esac
-say "slurmdbd stopped: health after $((SECONDS - t3)) s: slurm $h"
-"$project/scripts/local-slurm.sh" up >/dev/null 2>&1
-stopped=false
-t4=$SECONDS
-for ((i = 0; i < 60; i++)); do
-  h=$(health | slurm_of)
-  case $h in UP*) break ;; esac
-  sleep 1
-done
-case $h in UP*) ;; *) fail "health after slurmdbd came back: $h" ;; esac
-say "slurmdbd started again: health UP after $((SECONDS - t4)) s"
+# waits up to SECONDS for the slurm component to be STATUS (UP or DOWN); leaves the whole answer in
+# raw and its slurm component in h
+await_slurm() { # STATUS SECONDS
+  for ((i = 0; i < $2; i++)); do
+    raw=$(health)
+    h=$(slurm_of <<<"$raw")
+    case $h in "$1"*) return 0 ;; esac
+    sleep 1
+  done
+}
+# a daemon stopped under the running application: DOWN with REASON, then UP once it is started again
+# (the application not restarted)
+stop_and_start() { # DAEMON REASON
+  stopped=true
+  "$project/scripts/local-slurm.sh" stop "$1" >/dev/null 2>&1
+  local t=$SECONDS
+  await_slurm DOWN 30
+  case $h in DOWN*"\"reason\": \"$2\""*) ;; *) fail "health with $1 stopped: $h" ;; esac
+  case $raw in *'\tat '*|*'"trace"'*) fail "a stack trace in the health answer: $raw" ;; esac
+  say "$1 stopped: health after $((SECONDS - t)) s: slurm $h"
+  "$project/scripts/local-slurm.sh" up >/dev/null 2>&1
+  stopped=false
+  t=$SECONDS
+  await_slurm UP 60
+  case $h in UP*) ;; *) fail "health after $1 came back: $h" ;; esac
+  kill -0 "$app" 2>/dev/null || fail "the application is not the one that started"
+  say "$1 started again: health UP after $((SECONDS - t)) s, same process (pid $app)"
+}
+stop_and_start slurmrestd "slurmrestd unreachable"
+# slurmctld still answers its ping with slurmdbd stopped: only the check's slurmdbd read can tell
+stop_and_start slurmdbd "slurmdbd down"
 
 scrape=$(curl -s --max-time 10 "$base/actuator/prometheus")
 for meter in slurm_requests_seconds_count slurm_submissions_total slurm_token_expiry; do
