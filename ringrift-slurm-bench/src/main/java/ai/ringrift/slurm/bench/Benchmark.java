@@ -22,10 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /**
@@ -54,7 +52,6 @@ public final class Benchmark {
     static final double PER_JOB_TARGET = 1.10;
     /** ... and 16 SDK submitters at least this share of 16 raw ones' rate. */
     static final double WIDE_TARGET = 0.90;
-    private static final MediaType APPLICATION_JSON = MediaType.get("application/json");
     /** The raw way's client: OkHttp as the SDK's is, with a pool as large, and nothing else. */
     private final OkHttpClient raw = new OkHttpClient.Builder().connectionPool(new ConnectionPool(32, 5, TimeUnit.MINUTES)).build();
     private String version;
@@ -96,6 +93,7 @@ public final class Benchmark {
                     b.version);
             b.submission(quick ? 10 : 100, quick ? 2 : 5);
             b.tracking(quick ? List.of(20) : List.of(100, 1000, 5000), quick ? 3 : 7, !quick);
+            b.clusterCost(quick ? 8 : 40);
             b.line("%n## Memory%n");
             b.line("| tracked jobs | heap retained by the tracker |%n|---|---|%n");
             int tracked = quick ? 10_000 : 100_000;
@@ -253,7 +251,7 @@ public final class Benchmark {
     private void rawSubmit(int i) throws Exception {
         String body = rawBody.replace("\"name\":\"bench-0\"", "\"name\":\"bench-raw-" + i + "\"");
         Request request = new Request.Builder().url(facts.get("SLURM_REST_URL") + "/slurm/" + version + "/job/submit")
-                .header("X-SLURM-USER-TOKEN", tokens.current().value()).post(RequestBody.create(body, APPLICATION_JSON)).build();
+                .header("X-SLURM-USER-TOKEN", tokens.current().value()).post(ClusterCost.json(body)).build();
         try (Response r = raw.newCall(request).execute()) {
             String answer = r.body().string();
             if (r.code() != 200) {
@@ -353,6 +351,26 @@ public final class Benchmark {
                     b.median(), b.p10(), b.p90(), a.median() / b.median());
             result("tracking round SDK " + size + " jobs", size, a, "ms");
             result("tracking round raw " + size + " jobs", size, b, "ms");
+        }
+    }
+
+    // ---------------------------------------------------------------- what slurmctld pays
+
+    /** {@link ClusterCost}: slurmctld's RPCs for the same {@code n} jobs submitted and followed three ways. */
+    private void clusterCost(int n) throws Exception {
+        List<ClusterCost.Cost> costs = new ClusterCost(facts, tokens, version, submitted).measure(n);
+        line("%n## What slurmctld pays: %d one-second jobs submitted, then followed to their end with a round a second%n%n", n);
+        line("slurmctld's RPCs of the job user (sdiag, read as root before and after each phase); HTTP requests, connections "
+                + "and answer bytes counted by a proxy on the wire; the CLI way's processes forked (sacct's reads go to slurmdbd, "
+                + "not slurmctld).%n%n");
+        line("| way | phase | slurmctld RPCs | HTTP requests | connections | answer bytes | processes |%n|---|---|---|---|---|---|---|%n");
+        for (ClusterCost.Cost c : costs) {
+            line("| %s | %s | %d | %d | %d | %d | %d |%n", c.way(), c.phase(), c.rpcs(), c.requests(), c.connects(), c.answerBytes(),
+                    c.processes());
+            String name = "cost " + c.way() + " " + c.phase();
+            results.add(new Row(name + " slurmctld RPCs", n, c.rpcs(), c.rpcs(), c.rpcs(), "RPCs"));
+            results.add(new Row(name + " HTTP requests", n, c.requests(), c.requests(), c.requests(), "requests"));
+            results.add(new Row(name + " processes", n, c.processes(), c.processes(), c.processes(), "processes"));
         }
     }
 
