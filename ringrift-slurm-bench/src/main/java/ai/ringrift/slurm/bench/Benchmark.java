@@ -20,11 +20,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import okhttp3.ConnectionPool;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
 
 /**
  * Side-by-side figures on the local real cluster, from one run: submission through the SDK, as raw
@@ -52,8 +47,7 @@ public final class Benchmark {
     static final double PER_JOB_TARGET = 1.10;
     /** ... and 16 SDK submitters at least this share of 16 raw ones' rate. */
     static final double WIDE_TARGET = 0.90;
-    /** The raw way's client: OkHttp as the SDK's is, with a pool as large, and nothing else. */
-    private final OkHttpClient raw = new OkHttpClient.Builder().connectionPool(new ConnectionPool(32, 5, TimeUnit.MINUTES)).build();
+    private final RawHttp raw;
     private String version;
     /** The body the SDK sends for heldJob(0), captured on a loopback server; the raw way sends it with its own name. */
     private String rawBody;
@@ -67,6 +61,7 @@ public final class Benchmark {
                 Duration.ofHours(2), Clock.systemUTC());
         this.client = SlurmClient.builder().baseUrl(facts.get("SLURM_REST_URL")).tokenSource(tokens)
                 .connectionPool(32, Duration.ofMinutes(5)).retryPolicy(RetryPolicy.defaults()).build();
+        this.raw = new RawHttp(facts.get("SLURM_REST_URL"), tokens);
     }
 
     public static void main(String[] args) throws Exception {
@@ -102,7 +97,7 @@ public final class Benchmark {
         } finally {
             b.cancelAll();
             b.client.close();
-            b.raw.connectionPool().evictAll();
+            b.raw.close();
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, b.table.toString());
@@ -249,16 +244,8 @@ public final class Benchmark {
     }
 
     private void rawSubmit(int i) throws Exception {
-        String body = rawBody.replace("\"name\":\"bench-0\"", "\"name\":\"bench-raw-" + i + "\"");
-        Request request = new Request.Builder().url(facts.get("SLURM_REST_URL") + "/slurm/" + version + "/job/submit")
-                .header("X-SLURM-USER-TOKEN", tokens.current().value()).post(ClusterCost.json(body)).build();
-        try (Response r = raw.newCall(request).execute()) {
-            String answer = r.body().string();
-            if (r.code() != 200) {
-                throw new IllegalStateException("raw submit: HTTP " + r.code() + " " + answer);
-            }
-            mine(JSON.readTree(answer).path("job_id").asLong());
-        }
+        String answer = raw.post("/slurm/" + version + "/job/submit", rawBody.replace("\"name\":\"bench-0\"", "\"name\":\"bench-raw-" + i + "\""));
+        mine(JSON.readTree(answer).path("job_id").asLong());
     }
 
     private void sbatch(int i) throws Exception {
@@ -329,7 +316,7 @@ public final class Benchmark {
             String path = "/slurm/" + version + "/jobs/state/" + (ids.size() <= 100 ? "?" + idQuery(ids) : "");
             List<Long> asked = ids.size() <= 100 ? ids : List.of();
             client.jobStates(asked);
-            long bytes = rawGet(path).length;
+            long bytes = raw.get(path).length;
             double[] sdk = new double[repeats];
             double[] rawMs = new double[repeats];
             int rows = 0;
@@ -339,7 +326,7 @@ public final class Benchmark {
                 sdk[r] = (System.nanoTime() - t) / 1e6;
                 rows = states.size();
                 t = System.nanoTime();
-                rawGet(path);
+                raw.get(path);
                 rawMs[r] = (System.nanoTime() - t) / 1e6;
             }
             if (rows < size) {
@@ -380,18 +367,6 @@ public final class Benchmark {
             q.append(q.length() == 0 ? "" : "&").append("job_id=").append(id);
         }
         return q.toString();
-    }
-
-    private byte[] rawGet(String path) throws IOException {
-        Request request = new Request.Builder().url(facts.get("SLURM_REST_URL") + path)
-                .header("X-SLURM-USER-TOKEN", tokens.current().value()).get().build();
-        try (Response r = raw.newCall(request).execute()) {
-            byte[] body = r.body().bytes();
-            if (r.code() != 200) {
-                throw new IllegalStateException("raw GET " + path + ": HTTP " + r.code());
-            }
-            return body;
-        }
     }
 
     /** Median, 10th and 90th percentile (nearest rank) of some measurements. */

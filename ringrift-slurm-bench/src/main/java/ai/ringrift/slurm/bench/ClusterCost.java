@@ -22,11 +22,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 
 /**
  * What slurmctld pays for the same work done three ways: {@code n} one-second jobs submitted, then
@@ -48,7 +43,6 @@ final class ClusterCost {
     record Cost(String way, String phase, long rpcs, long requests, long connects, long answerBytes, long processes) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final MediaType APPLICATION_JSON = MediaType.get("application/json");
     private static final Set<String> FINAL = Set.of("COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY",
             "BOOT_FAIL", "DEADLINE", "PREEMPTED");
     private static final Duration ROUND = Duration.ofSeconds(1);
@@ -108,33 +102,24 @@ final class ClusterCost {
     }
 
     private List<Cost> rawHttp(int n) throws Exception {
-        OkHttpClient http = new OkHttpClient();
         try (CountingProxy proxy = CountingProxy.to(URI.create(facts.get("SLURM_REST_URL")));
+             RawHttp http = new RawHttp(proxy.url(), tokens);
              OverheadProbe probe = OverheadProbe.create(1, version)) {
             String body = probe.wireBodyOf(job("cost-raw-0"));
             Phase submit = new Phase(proxy);
             Set<Long> ids = new LinkedHashSet<>();
             for (int i = 0; i < n; i++) {
-                String answer = send(http, new Request.Builder().url(proxy.url() + "/slurm/" + version + "/job/submit")
-                        .post(json(body.replace("\"name\":\"cost-raw-0\"", "\"name\":\"cost-raw-" + i + "\""))));
+                String answer = http.post("/slurm/" + version + "/job/submit", body.replace("\"name\":\"cost-raw-0\"", "\"name\":\"cost-raw-" + i + "\""));
                 long id = JSON.readTree(answer).path("job_id").asLong();
                 submitted.add(id);
                 ids.add(id);
             }
             Cost s = submit.end("raw HTTP", "submit", 0);
             Phase track = new Phase(proxy);
-            Set<Long> open = new LinkedHashSet<>(ids);
-            long until = System.nanoTime() + DEADLINE.toNanos();
-            while (!open.isEmpty()) {
-                if (System.nanoTime() > until) {
-                    throw new IllegalStateException("raw HTTP: " + open.size() + " jobs not final after " + DEADLINE);
-                }
-                Thread.sleep(ROUND.toMillis());
+            everyRoundUntilEnded("raw HTTP", ids, open -> {
                 String query = open.stream().map(id -> "job_id=" + id).collect(Collectors.joining("&"));
-                JsonNode rows = JSON.readTree(send(http, new Request.Builder().url(proxy.url() + "/slurm/" + version + "/jobs/state/?" + query)
-                        .get())).path("jobs");
                 Set<Long> listed = new LinkedHashSet<>();
-                for (JsonNode row : rows) {
+                for (JsonNode row : JSON.readTree(http.get("/slurm/" + version + "/jobs/state/?" + query)).path("jobs")) {
                     long id = row.path("job_id").asLong();
                     listed.add(id);
                     if (row.path("state").size() > 0 && FINAL.contains(row.path("state").get(0).asText())) {
@@ -142,47 +127,38 @@ final class ClusterCost {
                     }
                 }
                 open.retainAll(listed); // a job slurmctld no longer lists has ended
-            }
+                return 0;
+            });
             String step = ids.stream().map(id -> "step=" + id).collect(Collectors.joining("&"));
-            JsonNode records = JSON.readTree(send(http, new Request.Builder()
-                    .url(proxy.url() + "/slurmdb/" + version + "/jobs/?skip_steps=true&" + step).get())).path("jobs");
+            JsonNode records = JSON.readTree(http.get("/slurmdb/" + version + "/jobs/?skip_steps=true&" + step)).path("jobs");
             requireAll(records.size(), n, "raw HTTP (slurmdbd's records)");
             return List.of(s, track.end("raw HTTP", "track to the end", 0));
-        } finally {
-            http.connectionPool().evictAll();
         }
     }
 
     private List<Cost> cli(int n) throws Exception {
         Phase submit = new Phase(null);
-        long forks = 0;
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String out = asUser("sbatch", "--parsable", "-J", "cost-cli-" + i, "-p", "cpu-eval", "-A", facts.get("SLURM_CLUSTER_ACCOUNT"),
                     "-c", "1", "--mem=64", "-t", "5", "-D", "/tmp", "-o", "/dev/null", "--wrap", "sleep 1");
-            forks++;
             long id = Long.parseLong(out.trim().split(";")[0]);
             submitted.add(id);
             ids.add(id);
         }
-        Cost s = submit.end("CLI (sbatch, squeue, sacct)", "submit", forks);
+        Cost s = submit.end("CLI (sbatch, squeue, sacct)", "submit", n);
         Phase track = new Phase(null);
-        forks = 0;
-        Set<Long> open = new LinkedHashSet<>(ids);
-        long until = System.nanoTime() + DEADLINE.toNanos();
-        while (!open.isEmpty()) {
-            if (System.nanoTime() > until) {
-                throw new IllegalStateException("CLI: " + open.size() + " jobs not final after " + DEADLINE);
-            }
-            Thread.sleep(ROUND.toMillis());
+        long forks = everyRoundUntilEnded("CLI", ids, open -> {
+            int squeues = 0;
             for (long id : List.copyOf(open)) {
                 String state = asUserOrNull("squeue", "-h", "-j", String.valueOf(id), "-o", "%T");
-                forks++;
+                squeues++;
                 if (state == null || state.isBlank() || FINAL.contains(state.trim())) {
                     open.remove(id);
                 }
             }
-        }
+            return squeues;
+        });
         int recorded = 0;
         for (long id : ids) {
             String state = asUserOrNull("sacct", "-n", "-X", "-j", String.valueOf(id), "-o", "State");
@@ -195,29 +171,29 @@ final class ClusterCost {
         return List.of(s, track.end("CLI (sbatch, squeue, sacct)", "track to the end", forks));
     }
 
-    /**
-     * A JSON request body as slurmrestd takes it: Content-Type {@code application/json} without a
-     * charset (with "; charset=utf-8", which OkHttp adds to a String body, it answers 400 "Unable to
-     * parse query"), as the SDK sends it.
-     */
-    static RequestBody json(String body) {
-        return RequestBody.create(body.getBytes(StandardCharsets.UTF_8), APPLICATION_JSON);
+    /** One round of a way: removes the jobs it finds ended from {@code open}; returns the processes it forked. */
+    private interface Round {
+        int run(Set<Long> open) throws Exception;
+    }
+
+    /** Runs {@code round} once a {@link #ROUND} until every job of {@code ids} has ended; the processes forked in all. */
+    private static long everyRoundUntilEnded(String way, java.util.Collection<Long> ids, Round round) throws Exception {
+        Set<Long> open = new LinkedHashSet<>(ids);
+        long until = System.nanoTime() + DEADLINE.toNanos();
+        long forks = 0;
+        while (!open.isEmpty()) {
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException(way + ": " + open.size() + " jobs not final after " + DEADLINE);
+            }
+            Thread.sleep(ROUND.toMillis());
+            forks += round.run(open);
+        }
+        return forks;
     }
 
     private static void requireAll(long got, int n, String way) {
         if (got < n) {
             throw new IllegalStateException(way + ": " + got + " of " + n + " jobs final");
-        }
-    }
-
-    private String send(OkHttpClient http, Request.Builder request) throws IOException {
-        try (Response r = http.newCall(request.header("X-SLURM-USER-TOKEN", tokens.current().value()).build()).execute()) {
-            String answer = r.body().string();
-            if (r.code() != 200) {
-                throw new IllegalStateException("raw HTTP " + r.request().method() + " " + r.request().url().encodedPath() + ": HTTP "
-                        + r.code() + " " + answer);
-            }
-            return answer;
         }
     }
 
