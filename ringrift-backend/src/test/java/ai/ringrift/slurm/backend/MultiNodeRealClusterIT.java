@@ -245,7 +245,11 @@ class MultiNodeRealClusterIT {
         JobHandle lost = backend.runTraining(TaskSpec.builder().label("mn-two-nodes-lost").nodes(2).requeue(false)
                 .addArguments("--sleep", "120").build());
         long lostId = lost.jobIds().get(0);
-        waitUntil("the two-node training running", Duration.ofSeconds(60), () -> running(lostId).size() == 1);
+        // RUNNING is the allocation, before the batch script's srun has launched the step on train2: a
+        // slurmd stopped then refuses the launch, srun fails and the job ends FAILED, not NODE_FAIL.
+        // So the node dies only once its launcher has printed its host into the job's log.
+        waitUntil("both launchers of the two-node training started", Duration.ofSeconds(60),
+                () -> running(lostId).size() == 1 && launcherHosts(lostId).containsAll(List.of("train1", "train2")));
         cluster.stop("slurmd@train2");
         try {
             TaskOutcome end = lost.await(Duration.ofMinutes(2)).tasks().get(0);
@@ -310,6 +314,22 @@ class MultiNodeRealClusterIT {
     }
 
     /** The job's (or array's) running tasks: Slurm id -> node. */
+    /** The hosts the job's launchers printed into its log (HOST=...), from the log directory's file of that job id. */
+    private static Set<String> launcherHosts(long jobId) throws Exception {
+        Set<String> hosts = new TreeSet<>();
+        String id = Long.toString(jobId);
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(settings.logDir())) {
+            for (java.nio.file.Path f : files.filter(f -> f.getFileName().toString().matches(".*\\D" + id + "\\D.*")).toList()) {
+                for (String line : java.nio.file.Files.readAllLines(f)) {
+                    if (line.startsWith("HOST=")) {
+                        hosts.add(line.substring(5).strip());
+                    }
+                }
+            }
+        }
+        return hosts;
+    }
+
     private static Map<String, String> running(long jobId) throws Exception {
         Map<String, String> on = new LinkedHashMap<>();
         for (String line : cluster.exec("squeue", "-h", "-j", Long.toString(jobId), "-t", "R", "-o", "%i %N").strip().split("\n")) {
