@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -227,13 +225,11 @@ final class Scenarios {
         c.step("wait for the end");
         c.see("final", c.job(c.waiter().await(j.jobId(), WAIT)));
         c.step("read every state");
-        Map<String, String> mine = new TreeMap<>();
-        for (JobStateEntry e : c.client().jobStates()) {
-            if (e.jobId() == het || e.jobId() == het + 1) {
-                mine.put(e.id(), c.row(e) + " understood=" + e.understood());
-            }
-        }
-        c.see("heterogeneous rows", mine.values());
+        // in the order of the ids as numbers: as text, 999+0 comes after 1000 (which run got which ids is chance)
+        List<String> mine = c.client().jobStates().stream().filter(e -> e.jobId() == het || e.jobId() == het + 1)
+                .sorted(java.util.Comparator.comparingLong(JobStateEntry::jobId).thenComparingInt(JobStateEntry::hetComponent))
+                .map(e -> c.row(e) + " understood=" + e.understood()).toList();
+        c.see("heterogeneous rows", mine);
         c.step("cancel it");
         c.client().cancel(het);
         c.step("wait until it is cancelled");
