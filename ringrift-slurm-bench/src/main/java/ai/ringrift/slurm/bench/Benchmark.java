@@ -84,8 +84,9 @@ public final class Benchmark {
             if (!b.rawBody.contains("\"name\":\"bench-0\"")) {
                 throw new IllegalStateException("the SDK's submit body has no \"name\":\"bench-0\": " + b.rawBody);
             }
-            b.line("# ringrift-slurm benchmark (%s, %d cores, %s)%n", quick ? "quick" : "full", Runtime.getRuntime().availableProcessors(),
-                    b.version);
+            int cores = Runtime.getRuntime().availableProcessors();
+            b.line("# ringrift-slurm benchmark (%s, %d cores, %s)%n", quick ? "quick" : "full", cores, b.version);
+            b.figure("run cores", cores, "cores");
             b.submission(quick ? 10 : 100, quick ? 2 : 5);
             b.tracking(quick ? List.of(20) : List.of(100, 1000, 5000), quick ? 3 : 7, !quick);
             b.clusterCost(quick ? 8 : 40);
@@ -94,6 +95,8 @@ public final class Benchmark {
             int tracked = quick ? 10_000 : 100_000;
             long bytes = TrackerMemoryProbe.retainedBytes(tracked);
             b.line("| %,d | %.1f MB |%n", tracked, bytes / 1e6);
+            b.figure("memory tracked jobs", tracked, "jobs");
+            b.figure("memory heap retained", bytes / 1e6, "MB");
         } finally {
             b.cancelAll();
             b.client.close();
@@ -153,6 +156,9 @@ public final class Benchmark {
             }
         }
         line("%n## Submission: blocks of %d held jobs, %d repeats in shuffled order after a warm-up block each%n%n", block, repeats);
+        figure("submission block", block, "jobs");
+        figure("submission repeats", repeats, "repeats");
+        ways.stream().mapToInt(Way::width).distinct().forEach(w -> figure("submission submitters", w, "threads"));
         line("| way | submitters | jobs/s median (p10-p90) | ms per job, median of the blocks' p50 (p10-p90) |%n|---|---|---|---|%n");
         for (Way w : ways) {
             Spread rate = Spread.of(results.get(w).stream().mapToDouble(Result::jobsPerSecond).toArray());
@@ -168,8 +174,11 @@ public final class Benchmark {
         double sbatchWide = median(results, ways.get(3), Result::jobsPerSecond) / median(results, ways.get(5), Result::jobsPerSecond);
         line("%nSDK / raw HTTP per job (median p50): **%.2fx** (target at most 1.10x); 16 SDK submitters / 16 raw: **%.0f %%** "
                 + "(target at least 90 %%); 16 SDK submitters / 16 sbatch: %.1fx%n", perJob, wide * 100, sbatchWide);
-        this.results.add(new Row("submit SDK/raw per job", block, perJob, perJob, perJob, "ratio"));
-        this.results.add(new Row("submit 16 SDK/16 raw rate", block, wide, wide, wide, "ratio"));
+        figure("submit SDK/raw per job", perJob, "ratio");
+        figure("submit 16 SDK/16 raw rate", wide * 100, "%");
+        figure("submit 16 SDK/16 sbatch rate", sbatchWide, "ratio");
+        figure("target SDK/raw per job at most", PER_JOB_TARGET, "ratio");
+        figure("target 16 SDK/16 raw rate at least", WIDE_TARGET * 100, "%");
         if (perJob > PER_JOB_TARGET) {
             missed.add(String.format("SDK / raw per job %.2fx, target at most %.2fx", perJob, PER_JOB_TARGET));
         }
@@ -228,6 +237,7 @@ public final class Benchmark {
             rows = client.jobStates().size();
         }
         line("%n(before the tracking rounds slurmctld holds %d other jobs' records)%n", rows);
+        figure("tracking other jobs in slurmctld", rows, "jobs");
     }
 
     /** Cancels the jobs of the block just measured, in one request per 200. */
@@ -295,6 +305,7 @@ public final class Benchmark {
             drain();
         }
         line("%n## One tracking round (the /jobs/state/ read), %d repeats alternating after a warm-up each%n%n", repeats);
+        figure("tracking repeats", repeats, "repeats");
         line("| held jobs | rows | bytes | SDK ms median (p10-p90) | raw HTTP ms median (p10-p90) | SDK / raw |%n"
                 + "|---|---|---|---|---|---|%n");
         List<Long> ids = new ArrayList<>();
@@ -338,6 +349,9 @@ public final class Benchmark {
                     b.median(), b.p10(), b.p90(), a.median() / b.median());
             result("tracking round SDK " + size + " jobs", size, a, "ms");
             result("tracking round raw " + size + " jobs", size, b, "ms");
+            figure("tracking round " + size + " jobs rows", rows, "rows");
+            figure("tracking round " + size + " jobs bytes", bytes, "bytes");
+            figure("tracking round " + size + " jobs SDK/raw", a.median() / b.median(), "ratio");
         }
     }
 
@@ -347,6 +361,7 @@ public final class Benchmark {
     private void clusterCost(int n) throws Exception {
         List<ClusterCost.Cost> costs = new ClusterCost(facts, tokens, version, submitted).measure(n);
         line("%n## What slurmctld pays: %d one-second jobs submitted, then followed to their end with a round a second%n%n", n);
+        figure("cost jobs", n, "jobs");
         line("slurmctld's RPCs of the job user (sdiag, read as root before and after each phase); HTTP requests, connections "
                 + "and answer bytes counted by a proxy on the wire; the CLI way's processes forked (sacct's reads go to slurmdbd, "
                 + "not slurmctld).%n%n");
@@ -355,9 +370,11 @@ public final class Benchmark {
             line("| %s | %s | %d | %d | %d | %d | %d |%n", c.way(), c.phase(), c.rpcs(), c.requests(), c.connects(), c.answerBytes(),
                     c.processes());
             String name = "cost " + c.way() + " " + c.phase();
-            results.add(new Row(name + " slurmctld RPCs", n, c.rpcs(), c.rpcs(), c.rpcs(), "RPCs"));
-            results.add(new Row(name + " HTTP requests", n, c.requests(), c.requests(), c.requests(), "requests"));
-            results.add(new Row(name + " processes", n, c.processes(), c.processes(), c.processes(), "processes"));
+            figure(name + " slurmctld RPCs", c.rpcs(), "RPCs");
+            figure(name + " HTTP requests", c.requests(), "requests");
+            figure(name + " connections", c.connects(), "connections");
+            figure(name + " answer bytes", c.answerBytes(), "bytes");
+            figure(name + " processes", c.processes(), "processes");
         }
     }
 
@@ -369,14 +386,21 @@ public final class Benchmark {
         return q.toString();
     }
 
-    /** Median, 10th and 90th percentile (nearest rank) of some measurements. */
-    /** One row of results.json. */
+    /**
+     * One row of results.json: a measured spread, or one figure (median, p10 and p90 the same, n 1).
+     * Every number the page shows is a row's value, rounded as printed (checked by {@link DocFigures}).
+     */
     record Row(String name, int n, double median, double p10, double p90, String unit) {}
 
     private final List<Row> results = new ArrayList<>();
 
     private void result(String name, int n, Spread s, String unit) {
         results.add(new Row(name, n, s.median(), s.p10(), s.p90(), unit));
+    }
+
+    /** One figure the page shows that is not a spread: a run parameter, a ratio, a count. */
+    private void figure(String name, double value, String unit) {
+        results.add(new Row(name, 1, value, value, value, unit));
     }
 
     // ---------------------------------------------------------------- helpers

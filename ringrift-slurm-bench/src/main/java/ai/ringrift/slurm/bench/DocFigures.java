@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
  * The check that a published document shows only figures a script wrote: each document names its
  * results file on a line {@code <!-- results: PATH -->}; every number in the document (outside
  * such comment lines) must be a value in that file (a number, or a text such as a release; values
- * of keys ending in "Ms" count in seconds too). Exits 1 naming each figure not found.
+ * of keys ending in "Ms" count in seconds too), rounded as the page prints it: a figure with k
+ * decimals matches a value that rounds half up to it at k decimals (162 for 162.41, 5.25 for
+ * 5.25205; not 5.26). Exits 1 naming each figure not found.
  *
  * <pre>DocFigures docs/pressure.md [docs/performance.md ...]</pre>
  */
@@ -98,12 +100,17 @@ public final class DocFigures {
             Matcher m = NUMBER.matcher(line);
             while (m.find()) {
                 BigDecimal n = new BigDecimal(m.group().replace(",", ""));
-                if (values.stream().noneMatch(v -> v.compareTo(n) == 0)) {
+                if (values.stream().noneMatch(v -> printedAs(v, n))) {
                     problems.add("line " + (i + 1) + ": " + m.group() + " is not in " + results + " (" + line.trim() + ")");
                 }
             }
         }
         return problems;
+    }
+
+    /** Whether a value printed with the figure's number of decimals (rounding half up) is the figure. */
+    static boolean printedAs(BigDecimal value, BigDecimal figure) {
+        return value.setScale(Math.max(0, figure.scale()), java.math.RoundingMode.HALF_UP).compareTo(figure) == 0;
     }
 
     private static void collect(JsonNode node, String key, Set<BigDecimal> values) {

@@ -26,10 +26,20 @@ class DocFiguresTest {
 
     @Test
     void aFigureNotInTheResultsFailsNamingIt() throws Exception {
-        Path d = doc("[{\"jobs\":1000,\"jobsPerSecond\":72.73}]", "| 1,000 | 72.7 |\npreviously 0.82x\n");
+        Path d = doc("[{\"jobs\":1000,\"jobsPerSecond\":72.73}]", "| 1,000 | 72.8 |\npreviously 0.82x\n");
         assertThat(DocFigures.check(d)).hasSize(2)
-                .anySatisfy(p -> assertThat(p).startsWith("line 5: 72.7 is not in"))
+                .anySatisfy(p -> assertThat(p).startsWith("line 5: 72.8 is not in"))
                 .anySatisfy(p -> assertThat(p).startsWith("line 6: 0.82 is not in"));
+    }
+
+    @Test
+    void aFigureMayBeAValueRoundedAsPrintedButNotRoundedWrong() throws Exception {
+        Path d = doc("[{\"median\":162.40995322252286,\"p50\":5.25205,\"ratio\":1.5449}]",
+                "| 162 | 162.4 | 5.25 | 5.3 | 1.54x | 1.5 |\n| 163 | 5.26 | 1.55x |\n");
+        assertThat(DocFigures.check(d)).hasSize(3)
+                .anySatisfy(p -> assertThat(p).startsWith("line 6: 163 is not in"))
+                .anySatisfy(p -> assertThat(p).startsWith("line 6: 5.26 is not in"))
+                .anySatisfy(p -> assertThat(p).startsWith("line 6: 1.55 is not in"));
     }
 
     @Test
